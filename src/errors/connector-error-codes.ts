@@ -1,0 +1,2 @@
+/** PD43xx: connectors and formats. */
+export const CONNECTOR_ERROR_CODES = {} as const;

@@ -1,0 +1,28 @@
+import { CATALOG_ERROR_CODES } from './catalog-error-codes.js';
+import { RUNTIME_ERROR_CODES } from './runtime-error-codes.js';
+import { SQL_ERROR_CODES } from './sql-error-codes.js';
+import { DAEMON_ERROR_CODES } from './daemon-error-codes.js';
+import { PROVIDER_ERROR_CODES } from './provider-error-codes.js';
+import { CONNECTOR_ERROR_CODES } from './connector-error-codes.js';
+
+/**
+ * Every error predictd reports carries one of these stable codes. docs/errors.md lists
+ * each code with its meaning; a test keeps the two in step.
+ *
+ * Families: PD1xxx tokenizer and parser, PD2xxx catalog, type and plan checks,
+ * PD41xx runtime, PD42xx providers, PD43xx connectors and formats, PD5xxx daemon, configuration and CLI.
+ */
+export const ERROR_CODES = {
+  ...SQL_ERROR_CODES,
+  ...CATALOG_ERROR_CODES,
+  ...RUNTIME_ERROR_CODES,
+  ...PROVIDER_ERROR_CODES,
+  ...CONNECTOR_ERROR_CODES,
+  ...DAEMON_ERROR_CODES,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

@@ -1,0 +1,9 @@
+/** PD1xxx: tokenizer and parser. Code -> one-line meaning (docs/errors.md expands each). */
+export const SQL_ERROR_CODES = {
+  PD1001: 'unexpected character in the SQL text',
+  PD1002: 'unterminated string literal, quoted identifier or comment',
+  PD1003: 'unexpected token: the parser expected something else here',
+  PD1004: 'unexpected end of input',
+  PD1005: 'a statement, clause or function that predictd does not support yet',
+  PD1006: 'invalid literal (number, interval, escape)',
+} as const;

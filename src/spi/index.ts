@@ -1,0 +1,16 @@
+export type * from './config-spec.js';
+export type * from './connector.js';
+export type * from './logger.js';
+export type * from './sink.js';
+export type * from './source.js';
+export { FormatError } from './format.js';
+export type { Format, FormatFactory } from './format.js';
+export { ModelCallError } from './model-provider.js';
+export type * from './model-provider.js';
+export { Registry } from './registry.js';
+export { resolveOptions } from './resolve-options.js';
+export type { ResolveResult } from './resolve-options.js';
+export { parseDuration } from './duration.js';
+export { closestMatch } from './did-you-mean.js';
+export type * from '../types/data-type.js';
+export { assertNever } from '../types/data-type.js';

@@ -1,0 +1,92 @@
+import type { Column, Value } from '../types/data-type.js';
+import type { ConfigSpec, ResolvedOptions } from './config-spec.js';
+import type { Logger } from './logger.js';
+
+/** A model as the catalog knows it after CREATE MODEL, its WITH map resolved against the spec. */
+export interface ModelDefinition {
+  readonly name: string;
+  readonly provider: string;
+  readonly inputs: readonly Column[];
+  readonly outputs: readonly Column[];
+  readonly options: ResolvedOptions;
+}
+
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+}
+
+export interface ModelResponse {
+  /** Zero or more output rows, each with one value per OUTPUT column (n > 1 gives n rows). */
+  readonly rows: readonly (readonly Value[])[];
+  readonly usage?: TokenUsage;
+}
+
+/** How the runtime should treat a failed call. */
+export type CallErrorKind =
+  /** 429 and the like: wait (Retry-After when given), lower the rate, try again. */
+  | 'throttled'
+  /** 5xx, timeouts, connection resets: exponential backoff with jitter. */
+  | 'transient'
+  /** Other 4xx, bad responses, quota exhausted: retrying cannot help. */
+  | 'fatal';
+
+/** The one error a ModelClient throws. Messages never contain credentials. */
+export class ModelCallError extends Error {
+  readonly kind: CallErrorKind;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: CallErrorKind, message: string, opts: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'ModelCallError';
+    this.kind = kind;
+    this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+}
+
+/**
+ * A provider plugin's client: one HTTP attempt per call, no retries, no rate limiting —
+ * the providers framework wraps it with the shared limiter and the retry policy.
+ */
+export interface ModelClient {
+  /** The quota this client draws on: provider + endpoint + credential fingerprint (never the secret itself). */
+  readonly quotaKey: string;
+  /** Tokens a call with these inputs is expected to consume (prompt + expected completion). */
+  estimateTokens(inputs: readonly Value[]): number;
+  call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse>;
+  /** Providers whose API takes arrays (embeddings) may answer several rows in one request. */
+  readonly maxBatchSize?: number;
+  callBatch?(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]>;
+  close?(): Promise<void>;
+}
+
+export interface ProviderContext {
+  readonly log: Logger;
+  /** Environment used to resolve '${NAME}' option values. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ModelProviderFactory {
+  /** Every 'provider' value this factory answers to, e.g. ['openai', 'bailian', 'qwen']. */
+  readonly names: readonly string[];
+  readonly summary: string;
+  /** Provider-specific WITH options; the framework adds the shared rate-limit and error-handling options. */
+  readonly spec: ConfigSpec;
+  /** Schema rules (e.g. one STRING input, one STRING or ARRAY<FLOAT> output); returns problems. */
+  checkSchema(model: ModelDefinition): readonly string[];
+  create(model: ModelDefinition, ctx: ProviderContext): ModelClient;
+}
+
+/** What the runtime's predict stage sees: limiter, retries and error strategy already applied. */
+export type PredictOutcome =
+  | { readonly ok: true; readonly rows: readonly (readonly Value[])[] }
+  /** The error strategy decided: 'drop' skips the row (IGNORE), 'fail' stops the job (FAILOVER). */
+  | { readonly ok: false; readonly action: 'drop' | 'fail'; readonly error: Error };
+
+export interface ModelFunction {
+  predict(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<PredictOutcome>;
+  close(): Promise<void>;
+}
