@@ -1,0 +1,283 @@
+import type { Logger } from '../spi/logger.js';
+import type { SourceRecord } from '../spi/source.js';
+import type { Row } from '../types/data-type.js';
+import type { ExecutablePipeline, PredictStage } from './executable-pipeline.js';
+import { FlowWindow } from './flow-window.js';
+import { JobStateMachine, type JobState } from './job-state.js';
+import { Semaphore } from './semaphore.js';
+import { SinkWriter } from './sink-writer.js';
+import type { WorkUnit } from './work-unit.js';
+
+export interface PipelineStats {
+  recordsIn: number;
+  rowsOut: number;
+  /** Rows whose model input was NULL: dropped without a call, as Flink does. */
+  nullInputsDropped: number;
+  /** Rows dropped by error-handling-strategy IGNORE (or a timeout under IGNORE). */
+  predictionsDropped: number;
+  modelCalls: number;
+  sinkRetries: number;
+}
+
+class RowFailure extends Error {
+  override readonly name = 'RowFailure';
+}
+
+/**
+ * Runs one ExecutablePipeline: reads records, sends each through the stages with bounded
+ * concurrency, writes rows to the sink and acks records only after their rows are written.
+ */
+export class Pipeline {
+  readonly #p: ExecutablePipeline;
+  readonly #log: Logger;
+  readonly #fsm = new JobStateMachine();
+  readonly #window: FlowWindow;
+  readonly #writer: SinkWriter;
+  readonly #permits = new Map<PredictStage, Semaphore>();
+  readonly #ordered: boolean;
+  /** Stop reading new records. */
+  readonly #readAbort = new AbortController();
+  /** Give up in-flight work: model calls and sink retries (hard stop, failure). */
+  readonly #workAbort = new AbortController();
+  readonly #queue: WorkUnit[] = [];
+  #seq = 0;
+  #failure: Error | undefined;
+  #runPromise: Promise<void> | undefined;
+  #finished: Promise<JobState> | undefined;
+  readonly stats: PipelineStats = { recordsIn: 0, rowsOut: 0, nullInputsDropped: 0, predictionsDropped: 0, modelCalls: 0, sinkRetries: 0 };
+
+  private constructor(p: ExecutablePipeline, log: Logger) {
+    this.#p = p;
+    this.#log = log;
+    this.#window = new FlowWindow(p.maxInFlight);
+    this.#ordered = p.stages.some((s) => s.kind === 'predict' && s.ordered);
+    for (const s of p.stages) if (s.kind === 'predict') this.#permits.set(s, new Semaphore(s.maxConcurrent));
+    this.#writer = new SinkWriter(p.sink, {
+      ...p.sinkBatch,
+      signal: this.#workAbort.signal,
+      log,
+      onWritten: (unit) => this.#settle(unit, 'ack'),
+    });
+  }
+
+  static create(p: ExecutablePipeline, log: Logger): Pipeline {
+    return new Pipeline(p, log);
+  }
+
+  get state(): JobState {
+    return this.#fsm.state;
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  get inFlight(): number {
+    return this.#window.inFlight;
+  }
+
+  onStateChange(listener: (state: JobState, previous: JobState) => void): void {
+    this.#fsm.onChange(listener);
+  }
+
+  /** Starts reading. The returned promise settles with the final state (STOPPED, FINISHED or FAILED). */
+  start(): Promise<JobState> {
+    if (this.#finished) return this.#finished;
+    this.#fsm.transition('RUNNING');
+    this.#runPromise = this.#p.source.run({
+      signal: this.#readAbort.signal,
+      flow: this.#window,
+      push: (record) => this.#push(record),
+      log: this.#log,
+    });
+    this.#finished = this.#runPromise.then(
+      () => this.#onInputEnded(),
+      (err: unknown) => this.#fail(asError(err), 'the source failed'),
+    );
+    return this.#finished;
+  }
+
+  /**
+   * Graceful stop under one deadline: stop reading, let in-flight records finish and be
+   * written, commit, close. What is still in flight at the deadline is abandoned unacked
+   * (it is read again on the next start).
+   */
+  async stop(deadlineMs: number): Promise<JobState> {
+    if (this.#fsm.state === 'CREATED') {
+      this.#fsm.transition('STOPPED');
+      await this.#closeAll();
+      return 'STOPPED';
+    }
+    if (this.#fsm.state === 'RUNNING') this.#fsm.transition('STOPPING');
+    this.#readAbort.abort(new Error('stopping'));
+    const deadline = AbortSignal.timeout(Math.max(0, deadlineMs));
+    await this.#drain(deadline);
+    return this.#finished!;
+  }
+
+  #push(record: SourceRecord): void {
+    this.stats.recordsIn++;
+    this.#window.admit();
+    const unit: WorkUnit = { seq: this.#seq++, record, rows: [record.row], ready: false };
+    if (this.#ordered) this.#queue.push(unit);
+    void this.#process(unit);
+  }
+
+  async #process(unit: WorkUnit): Promise<void> {
+    try {
+      for (const stage of this.#p.stages) {
+        if (unit.rows.length === 0) break;
+        if (stage.kind === 'transform') {
+          unit.rows = unit.rows.flatMap((row) => stage.apply(row));
+        } else {
+          const parts = await Promise.all(unit.rows.map((row) => this.#predict(stage, row)));
+          unit.rows = parts.flat();
+        }
+      }
+    } catch (err) {
+      if (this.#workAbort.signal.aborted) return; // hard stop: leave it unacked
+      this.#settle(unit, 'nack', asError(err));
+      void this.#fail(asError(err), `record ${unit.seq} failed`);
+      return;
+    }
+    unit.ready = true;
+    this.#emit(unit);
+  }
+
+  async #predict(stage: PredictStage, row: Row): Promise<Row[]> {
+    const inputs = stage.inputs(row);
+    if (inputs.some((v) => v === null)) {
+      this.stats.nullInputsDropped++;
+      return [];
+    }
+    const permits = this.#permits.get(stage)!;
+    await permits.acquire(this.#workAbort.signal);
+    const timeout = AbortSignal.timeout(stage.timeoutMs);
+    try {
+      this.stats.modelCalls++;
+      const signal = AbortSignal.any([this.#workAbort.signal, timeout]);
+      // The race makes the timeout hold even for a model that ignores its signal.
+      const outcome = await abortable(stage.model.predict(inputs, { signal }), signal);
+      if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
+      if (outcome.action === 'drop') {
+        this.stats.predictionsDropped++;
+        this.#log.warn({ model: stage.modelName, err: outcome.error }, 'prediction failed; row dropped (error-handling-strategy)');
+        return [];
+      }
+      throw new RowFailure(`model '${stage.modelName}' failed: ${outcome.error.message}`, { cause: outcome.error });
+    } catch (err) {
+      if (timeout.aborted && !this.#workAbort.signal.aborted && !(err instanceof RowFailure)) {
+        if (stage.onTimeout === 'drop') {
+          this.stats.predictionsDropped++;
+          this.#log.warn({ model: stage.modelName, timeoutMs: stage.timeoutMs }, 'prediction timed out; row dropped');
+          return [];
+        }
+        throw new RowFailure(`model '${stage.modelName}' did not answer within the timeout of ${stage.timeoutMs} ms`);
+      }
+      throw err;
+    } finally {
+      permits.release();
+    }
+  }
+
+  /** Hands finished units to the sink: in arrival order when output-mode is ORDERED. */
+  #emit(unit: WorkUnit): void {
+    if (!this.#ordered) {
+      this.#toSink(unit);
+      return;
+    }
+    while (this.#queue.length > 0 && this.#queue[0]!.ready) this.#toSink(this.#queue.shift()!);
+  }
+
+  #toSink(unit: WorkUnit): void {
+    if (unit.rows.length === 0) {
+      this.#settle(unit, 'ack');
+      return;
+    }
+    this.stats.rowsOut += unit.rows.length;
+    this.#writer.add(unit);
+  }
+
+  #settle(unit: WorkUnit, how: 'ack' | 'nack', err?: Error): void {
+    if (how === 'ack') unit.record.ack();
+    else unit.record.nack(err ?? new Error('failed'));
+    if (this.#ordered) {
+      const i = this.#queue.indexOf(unit);
+      if (i >= 0) this.#queue.splice(i, 1);
+    }
+    this.#window.settle();
+  }
+
+  async #onInputEnded(): Promise<JobState> {
+    await this.#drain(this.#workAbort.signal);
+    return this.#endState();
+  }
+
+  async #drain(deadline: AbortSignal): Promise<void> {
+    await this.#runPromise?.catch(() => {});
+    await this.#window.empty(AbortSignal.any([deadline, this.#workAbort.signal]));
+    if (this.#window.inFlight > 0) {
+      this.#log.warn({ inFlight: this.#window.inFlight }, 'stop deadline reached; abandoning in-flight records (they will be read again)');
+      this.#workAbort.abort(new Error('stop deadline reached'));
+    }
+    await this.#closeAll();
+  }
+
+  #closing: Promise<void> | undefined;
+
+  #closeAll(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.stats.sinkRetries = this.#writer.writeRetries;
+      for (const step of [() => this.#p.source.close(), () => this.#p.sink.close(), ...this.#models().map((m) => () => m.close())]) {
+        try {
+          await step();
+        } catch (err) {
+          this.#log.error({ err }, 'error while closing the pipeline');
+        }
+      }
+    })();
+    return this.#closing;
+  }
+
+  #models() {
+    return [...new Set(this.#p.stages.flatMap((s) => (s.kind === 'predict' ? [s.model] : [])))];
+  }
+
+  #endState(): JobState {
+    const s = this.#fsm.state;
+    if (this.#failure) {
+      if (s !== 'FAILED') this.#fsm.transition('FAILED');
+    } else if (s === 'RUNNING') {
+      this.#fsm.transition('FINISHED');
+    } else if (s === 'STOPPING') {
+      this.#fsm.transition('STOPPED');
+    }
+    return this.#fsm.state;
+  }
+
+  async #fail(err: Error, context: string): Promise<JobState> {
+    if (!this.#failure) {
+      this.#failure = err;
+      this.#log.error({ err }, `job failed: ${context}; nothing past the failed record is committed`);
+      this.#readAbort.abort(err);
+      await this.#drain(AbortSignal.timeout(30_000));
+    }
+    return this.#endState();
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

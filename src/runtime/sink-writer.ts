@@ -1,0 +1,120 @@
+import type { Logger } from '../spi/logger.js';
+import type { Sink } from '../spi/sink.js';
+import { backoffDelay, sleep } from './backoff.js';
+import type { WorkUnit } from './work-unit.js';
+
+export interface SinkWriterOptions {
+  readonly maxRows: number;
+  readonly lingerMs: number;
+  /** Aborted only at a hard stop: pending writes are given up (their records stay unacked). */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** Called once every row of a unit is written. */
+  readonly onWritten: (unit: WorkUnit) => void;
+}
+
+/**
+ * Batches finished units into sink writes, one write in flight at a time so the sink sees
+ * rows in the order they were handed over. A failed write is retried with backoff until it
+ * succeeds or the hard stop comes: rows are never dropped here, and a unit is acknowledged
+ * only after the write that carried its rows resolved.
+ */
+export class SinkWriter {
+  readonly #sink: Sink;
+  readonly #opts: SinkWriterOptions;
+  #pending: WorkUnit[] = [];
+  #pendingRows = 0;
+  #writing = false;
+  #timer: NodeJS.Timeout | undefined;
+  #idleWaiters: Array<() => void> = [];
+  rowsWritten = 0;
+  writeRetries = 0;
+
+  constructor(sink: Sink, opts: SinkWriterOptions) {
+    this.#sink = sink;
+    this.#opts = opts;
+  }
+
+  add(unit: WorkUnit): void {
+    this.#pending.push(unit);
+    this.#pendingRows += unit.rows.length;
+    if (this.#writing) return;
+    if (this.#pendingRows >= this.#opts.maxRows || this.#opts.lingerMs <= 0) {
+      this.#flushSoon(0);
+    } else {
+      this.#flushSoon(this.#opts.lingerMs);
+    }
+  }
+
+  get idle(): boolean {
+    return !this.#writing && this.#pending.length === 0;
+  }
+
+  /** Resolves when nothing is pending or being written. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #flushSoon(delay: number): void {
+    if (this.#timer) {
+      if (delay > 0) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#drain();
+    }, delay);
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#writing) return;
+    this.#writing = true;
+    try {
+      while (this.#pending.length > 0 && !this.#opts.signal.aborted) {
+        const batch = this.#take();
+        await this.#writeWithRetry(batch);
+        if (this.#opts.signal.aborted) break;
+        for (const unit of batch) this.#opts.onWritten(unit);
+      }
+    } finally {
+      this.#writing = false;
+      if (this.idle) {
+        const waiters = this.#idleWaiters;
+        this.#idleWaiters = [];
+        for (const w of waiters) w();
+      } else if (!this.#opts.signal.aborted) {
+        this.#flushSoon(0);
+      }
+    }
+  }
+
+  #take(): WorkUnit[] {
+    const batch: WorkUnit[] = [];
+    let rows = 0;
+    while (this.#pending.length > 0 && (batch.length === 0 || rows + this.#pending[0]!.rows.length <= this.#opts.maxRows)) {
+      const unit = this.#pending.shift()!;
+      rows += unit.rows.length;
+      batch.push(unit);
+    }
+    this.#pendingRows -= rows;
+    return batch;
+  }
+
+  async #writeWithRetry(batch: WorkUnit[]): Promise<void> {
+    const rows = batch.flatMap((u) => u.rows);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#sink.write(rows, { signal: this.#opts.signal });
+        this.rowsWritten += rows.length;
+        return;
+      } catch (err) {
+        if (this.#opts.signal.aborted) return;
+        this.writeRetries++;
+        const delay = backoffDelay(attempt, 100, 30_000);
+        this.#opts.log.warn({ err, attempt: attempt + 1, rows: rows.length, retryInMs: delay }, 'sink write failed; retrying');
+        await sleep(delay, this.#opts.signal).catch(() => {});
+      }
+    }
+  }
+}

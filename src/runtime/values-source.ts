@@ -1,0 +1,16 @@
+import type { Source } from '../spi/source.js';
+import type { Row } from '../types/data-type.js';
+
+/** A bounded source over literal rows: `CREATE VIEW v AS VALUES (...)` and `INSERT ... VALUES`. */
+export function valuesSource(rows: readonly Row[]): Source {
+  return {
+    async run({ signal, flow, push }) {
+      for (const row of rows) {
+        if (flow.full) await flow.drained(signal);
+        if (signal.aborted) return;
+        push({ row: [...row], ack() {}, nack() {} });
+      }
+    },
+    async close() {},
+  };
+}
