@@ -6,4 +6,8 @@ export const SQL_ERROR_CODES = {
   PD1004: 'unexpected end of input',
   PD1005: 'a statement, clause or function that predictd does not support yet',
   PD1006: 'invalid literal (number, interval, escape)',
+  PD1007: 'malformed call: wrong number, order or kind of arguments (ML_PREDICT operands, MAP pairs)',
+  PD1008: 'a clause, option, parameter or constraint given twice',
+  PD1009: 'data type parameter out of range (length, precision or scale)',
+  PD1010: 'statement not allowed here (only INSERT inside a statement set)',
 } as const;

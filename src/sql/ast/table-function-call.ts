@@ -1,0 +1,4 @@
+import type { MlPredictNode } from './ml-predict-node.js';
+
+/** Table functions predictd runs; window TVFs and the like are rejected by the parser (PD1005). */
+export type TableFunctionCall = MlPredictNode;

@@ -1,0 +1,75 @@
+import { assertNever } from '../../types/data-type.js';
+import type { AliasNode } from '../ast/alias-node.js';
+import type { Query } from '../ast/query.js';
+import type { SelectListItem } from '../ast/select-list-item.js';
+import type { SelectNode } from '../ast/select-node.js';
+import type { TableRef } from '../ast/table-ref.js';
+import { printExpr, printMlPredict } from './print-expr.js';
+import { printIdentifier, printQualifiedName } from './print-identifier.js';
+
+const INDENT = '  ';
+/** A select list longer than this prints one item per line. */
+const MAX_INLINE_SELECT_LIST = 80;
+
+/** A query, one clause per line; `indent` prefixes every line after the first. */
+export function printQuery(query: Query, indent = ''): string {
+  switch (query.kind) {
+    case 'SelectNode':
+      return printSelect(query, indent);
+    case 'ValuesNode': {
+      const rows = query.rows.map((row) => `(${row.values.map(printExpr).join(', ')})`);
+      return `VALUES\n${indent}${INDENT}${rows.join(`,\n${indent}${INDENT}`)}`;
+    }
+    case 'UnionAllNode':
+      return query.inputs
+        .map((input) => (input.kind === 'UnionAllNode' ? `(${printQuery(input, indent)})` : printQuery(input, indent)))
+        .join(`\n${indent}UNION ALL\n${indent}`);
+    default:
+      return assertNever(query, 'query');
+  }
+}
+
+function printSelect(select: SelectNode, indent: string): string {
+  const items = select.items.map(printSelectListItem);
+  const inline = items.join(', ');
+  const list = inline.length <= MAX_INLINE_SELECT_LIST ? ` ${inline}` : `\n${indent}${INDENT}${items.join(`,\n${indent}${INDENT}`)}`;
+  const lines = [`SELECT${select.distinct ? ' DISTINCT' : ''}${list}`];
+  if (select.from.length > 0) lines.push(`FROM ${select.from.map((ref) => printTableRef(ref, indent)).join(', ')}`);
+  if (select.where) lines.push(`WHERE ${printExpr(select.where)}`);
+  return lines.join(`\n${indent}`);
+}
+
+function printSelectListItem(item: SelectListItem): string {
+  switch (item.kind) {
+    case 'SelectStarNode':
+      return item.qualifier ? `${printQualifiedName(item.qualifier)}.*` : '*';
+    case 'SelectItemNode':
+      return item.alias ? `${printExpr(item.expr)} AS ${printIdentifier(item.alias.name)}` : printExpr(item.expr);
+    default:
+      return assertNever(item, 'select list item');
+  }
+}
+
+export function printTableRef(ref: TableRef, indent = ''): string {
+  switch (ref.kind) {
+    case 'TableNameRefNode':
+      return `${printQualifiedName(ref.name)}${printAlias(ref.alias)}`;
+    case 'SubqueryRefNode': {
+      const inner = indent + INDENT;
+      return `(\n${inner}${printQuery(ref.query, inner)}\n${indent})${printAlias(ref.alias)}`;
+    }
+    case 'TableFunctionRefNode': {
+      const call = printMlPredict(ref.call);
+      const text = ref.call.form === 'lateral' ? `LATERAL TABLE(${call})` : call;
+      return `${text}${printAlias(ref.alias)}`;
+    }
+    default:
+      return assertNever(ref, 'FROM item');
+  }
+}
+
+function printAlias(alias: AliasNode | null): string {
+  if (!alias) return '';
+  const columns = alias.columns ? `(${alias.columns.map((c) => printIdentifier(c.name)).join(', ')})` : '';
+  return ` AS ${printIdentifier(alias.name.name)}${columns}`;
+}
