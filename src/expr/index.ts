@@ -1,0 +1,13 @@
+export { compileExpr } from './compile-expr.js';
+export type { CompiledExpr } from './compiled-expr.js';
+export { Scope } from './scope.js';
+export type { ColumnResolution, ResolutionError, ScopeColumn, ScopeOptions } from './scope.js';
+export { canExplicitlyCast, canImplicitlyCast, typeFromNode } from './cast-rules.js';
+export { castValue } from './cast-value.js';
+export { formatType } from './format-type.js';
+export { RowError } from './row-error.js';
+export type { RowErrorCode } from './row-error.js';
+export { FUNCTIONS } from './functions.js';
+export type { FunctionDef } from './functions/function-def.js';
+export { isBoolean, isNumeric, isCharacter, isTemporal, leastRestrictive } from './types.js';
+export { valueText } from './value-text.js';
