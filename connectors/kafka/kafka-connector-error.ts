@@ -1,0 +1,19 @@
+/**
+ * The stable codes this connector raises; each is listed in src/errors/connector-error-codes.ts
+ * (connectors import only from src/spi, so a test keeps the two in step).
+ */
+export type KafkaErrorCode = 'PD4301' | 'PD4302' | 'PD4303' | 'PD4304' | 'PD4305' | 'PD4306' | 'PD4307';
+
+/** An error of the Kafka connector: a stable `code` plus a message that never holds credentials. */
+export class KafkaConnectorError extends Error {
+  readonly code: KafkaErrorCode;
+  /** A row that cannot be encoded stays unencodable: the runtime must not retry the write. */
+  readonly permanent: boolean;
+
+  constructor(code: KafkaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaConnectorError';
+    this.code = code;
+    this.permanent = code === 'PD4306';
+  }
+}

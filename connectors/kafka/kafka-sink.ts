@@ -1,0 +1,113 @@
+import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import { FormatError } from '../../src/spi/format.js';
+import type { Logger } from '../../src/spi/logger.js';
+import type { Sink } from '../../src/spi/sink.js';
+import type { Row } from '../../src/types/data-type.js';
+import type { ClientSettings } from './client-settings.js';
+import { KafkaConnectorError } from './kafka-connector-error.js';
+import type { KafkaTableOptions } from './kafka-table-options.js';
+import { kafkajsLogCreator } from './kafkajs-log-creator.js';
+import type { RecordEncoder } from './record-codec.js';
+import { sinkPartitioner } from './sink-partitioner.js';
+
+export interface KafkaSinkConfig {
+  readonly table: string;
+  readonly topic: string;
+  readonly options: KafkaTableOptions;
+  readonly client: ClientSettings;
+  readonly encoder: RecordEncoder;
+  readonly log: Logger;
+}
+
+/**
+ * Writes rows to one topic: each write() is one multi-message send that resolves once the
+ * broker acknowledged every message (acks=all and an idempotent producer by default), so the
+ * runtime acks the source records only for rows Kafka holds. Connects on the first write.
+ */
+export class KafkaSink implements Sink {
+  readonly #cfg: KafkaSinkConfig;
+  readonly #kafka: Kafka;
+  #producer: Producer | undefined;
+  #connecting: Promise<Producer> | undefined;
+  #closing: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(cfg: KafkaSinkConfig) {
+    this.#cfg = cfg;
+    this.#kafka = new Kafka({ ...cfg.client.kafka, logLevel: logLevel.INFO, logCreator: kafkajsLogCreator(cfg.log) });
+  }
+
+  async write(rows: readonly Row[], opts: { readonly signal: AbortSignal }): Promise<void> {
+    if (this.#closed) throw new KafkaConnectorError('PD4305', `kafka sink '${this.#cfg.table}': write() after close()`);
+    if (rows.length === 0) return;
+    opts.signal.throwIfAborted();
+    const messages: Message[] = rows.map((row, i) => {
+      try {
+        return this.#cfg.encoder.encode(row);
+      } catch (err) {
+        if (err instanceof FormatError) {
+          throw new KafkaConnectorError('PD4306', `kafka sink '${this.#cfg.table}': row ${i + 1} of ${rows.length}: ${err.message}`, { cause: err });
+        }
+        throw err;
+      }
+    });
+    const producer = await this.#connect();
+    const { producer: p } = this.#cfg.client;
+    const sent = producer.send({ topic: this.#cfg.topic, messages, acks: p.acks, timeout: p.ackTimeoutMs, compression: p.compression });
+    try {
+      await abortable(sent, opts.signal);
+    } catch (err) {
+      if (opts.signal.aborted) throw err;
+      throw new KafkaConnectorError('PD4304', `kafka sink '${this.#cfg.table}': writing ${messages.length} records to '${this.#cfg.topic}' failed: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      const producer = await this.#connecting?.catch(() => undefined);
+      await producer?.disconnect().catch((err: unknown) => this.#cfg.log.warn({ err }, 'kafka sink: disconnect failed'));
+    })();
+    return this.#closing;
+  }
+
+  #connect(): Promise<Producer> {
+    this.#connecting ??= (async () => {
+      const { producer: p } = this.#cfg.client;
+      const producer = this.#kafka.producer({
+        createPartitioner: sinkPartitioner(this.#cfg.options.sinkPartitioner),
+        idempotent: p.idempotent,
+        ...(p.maxInFlightRequests !== undefined ? { maxInFlightRequests: p.maxInFlightRequests } : {}),
+        allowAutoTopicCreation: true,
+      });
+      await producer.connect();
+      this.#producer = producer;
+      return producer;
+    })();
+    // A failed connect is retried by the next write.
+    this.#connecting.catch(() => {
+      if (!this.#producer) this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+}
+
+/** Stops waiting at abort; the send itself cannot be cancelled, and its records are simply not acked. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

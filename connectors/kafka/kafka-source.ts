@@ -1,0 +1,420 @@
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
+import type { Logger } from '../../src/spi/logger.js';
+import type { Source, SourceContext } from '../../src/spi/source.js';
+import type { ClientSettings } from './client-settings.js';
+import { KafkaConnectorError } from './kafka-connector-error.js';
+import type { KafkaTableOptions } from './kafka-table-options.js';
+import { kafkajsLogCreator } from './kafkajs-log-creator.js';
+import { OffsetCheckpointer, type PartitionCheckpoint } from './offset-checkpointer.js';
+import { OffsetCommitter } from './offset-committer.js';
+import { RecordDecodeError, type ConsumedMessage, type RecordDecoder } from './record-codec.js';
+import { StartupPositioner } from './startup-positioner.js';
+
+export interface KafkaSourceConfig {
+  readonly table: string;
+  readonly options: KafkaTableOptions;
+  readonly client: ClientSettings;
+  readonly decoder: RecordDecoder;
+  readonly log: Logger;
+}
+
+export interface KafkaSourceStats {
+  readonly epoch: number;
+  readonly recordsPushed: number;
+  readonly recordsSkipped: number;
+  readonly tombstones: number;
+  readonly staleAcks: number;
+  readonly commits: number;
+  readonly commitFailures: number;
+}
+
+type SourceState = 'created' | 'running' | 'closed';
+
+/** The message fields kafkajs has but does not declare in its types. */
+interface BatchContext {
+  readonly partitionLeaderEpoch?: number;
+  readonly timestampType?: number;
+}
+
+/**
+ * Reads a Kafka consumer group and pushes one record per message; commits offsets only
+ * over the contiguous prefix of acked records, per partition, in the current assignment.
+ *
+ * Lifecycle: run() joins the group and reads until ctx.signal aborts (then it pauses every
+ * partition and resolves, leaving the member in the group so acks of in-flight records can
+ * still be committed) or the source fails (decode error, crash: run() rejects). close() does
+ * the final commit and then leaves the group.
+ *
+ * Backpressure: when ctx.flow is full the job's topics are paused. Inside eachBatch the
+ * reader waits for flow.drained() while heartbeating; a heartbeat that reports a rebalance
+ * ends the wait, commits what is acked (the outgoing generation may still commit) and is
+ * rethrown so kafkajs rejoins.
+ */
+export class KafkaSource implements Source {
+  readonly #cfg: KafkaSourceConfig;
+  readonly #log: Logger;
+  readonly #kafka: Kafka;
+  readonly #checkpointer: OffsetCheckpointer;
+  readonly #committer: OffsetCommitter;
+  readonly #positioner: StartupPositioner | undefined;
+  readonly #stop = new AbortController();
+  #state: SourceState = 'created';
+  #ctx: SourceContext | undefined;
+  #consumer: Consumer | undefined;
+  #consumerRun: Promise<void> | undefined;
+  /** connect, subscribe and the first group join. */
+  #starting: Promise<void> | undefined;
+  #admin: Promise<Admin> | undefined;
+  #topics: string[] = [];
+  #failure: Error | undefined;
+  #settle: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  #flowPause: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #pushed = 0;
+  #skipped = 0;
+  #tombstones = 0;
+
+  constructor(cfg: KafkaSourceConfig) {
+    this.#cfg = cfg;
+    this.#log = cfg.log;
+    this.#kafka = new Kafka({ ...cfg.client.kafka, logLevel: logLevel.INFO, logCreator: kafkajsLogCreator(cfg.log) });
+    this.#checkpointer = new OffsetCheckpointer(() => this.#committer.request());
+    this.#committer = new OffsetCommitter(this.#checkpointer, cfg.log);
+    this.#positioner = StartupPositioner.needed(cfg.options) ? new StartupPositioner(() => this.#adminClient(), cfg.options) : undefined;
+  }
+
+  get stats(): KafkaSourceStats {
+    return {
+      epoch: this.#checkpointer.epoch,
+      recordsPushed: this.#pushed,
+      recordsSkipped: this.#skipped,
+      tombstones: this.#tombstones,
+      staleAcks: this.#checkpointer.staleAcks,
+      commits: this.#committer.commits,
+      commitFailures: this.#committer.failures,
+    };
+  }
+
+  async run(ctx: SourceContext): Promise<void> {
+    if (this.#state !== 'created') throw new KafkaConnectorError('PD4305', `kafka source '${this.#cfg.table}': run() called while ${this.#state}`);
+    this.#state = 'running';
+    this.#ctx = ctx;
+    const settled = new Promise<void>((resolve, reject) => (this.#settle = { resolve, reject }));
+    const onAbort = () => this.#beginStop();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    if (ctx.signal.aborted) this.#beginStop();
+    // Joining may take a while; a stop meanwhile must not wait for it (close() does).
+    if (!this.#stop.signal.aborted) {
+      this.#starting = this.#start().catch((err: unknown) => {
+        if (this.#state === 'closed') this.#log.debug({ err }, 'kafka source: start interrupted by close()');
+        else this.#fail(asError(err));
+      });
+    }
+    try {
+      await settled;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #start(): Promise<void> {
+    const { options: opts, client } = this.#cfg;
+    this.#topics = await this.#resolveTopics();
+    if (this.#stop.signal.aborted) return;
+    const { maxPollRecords: _unused, ...consumerConfig } = client.consumer;
+    const consumer = this.#kafka.consumer({ ...consumerConfig, groupId: opts.groupId });
+    this.#consumer = consumer;
+    this.#listen(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.#topics, fromBeginning: StartupPositioner.fromBeginning(opts) });
+    if (this.#stop.signal.aborted) return;
+    this.#log.info({ topics: this.#topics, groupId: opts.groupId, startupMode: opts.startupMode }, 'kafka source: joining the consumer group');
+    this.#consumerRun = consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+    // The group may already need pausing (stop or full window while joining).
+    if (this.#stop.signal.aborted || this.#flowPause) this.#pauseTopics();
+    await this.#consumerRun;
+  }
+
+  #listen(consumer: Consumer): void {
+    const { events } = consumer;
+    // Synchronous, and emitted by kafkajs right after the new generation's assignment: the
+    // epoch changes before any fetch of the new generation (see OffsetCommitter).
+    consumer.on(events.GROUP_JOIN, (e) => {
+      const assignment = Object.entries(e.payload.memberAssignment).flatMap(([topic, partitions]) =>
+        (partitions ?? []).map((partition) => ({ topic, partition })),
+      );
+      const dropped = this.#checkpointer.unacked();
+      const epoch = this.#checkpointer.assign(assignment);
+      this.#log.info(
+        { epoch, memberId: e.payload.memberId, partitions: assignment.map((a) => `${a.topic}[${a.partition}]`), unackedOfPreviousEpoch: dropped },
+        'kafka source: partitions assigned',
+      );
+      if (this.#stop.signal.aborted || this.#flowPause) this.#pauseTopics();
+    });
+    // The outgoing generation can still commit while the group prepares the rebalance.
+    consumer.on(events.REBALANCING, () => this.#committer.request());
+    consumer.on(events.CRASH, (e) => {
+      const { error, restart } = e.payload;
+      // kafkajs has already left the group: nothing of this member may be committed any more.
+      this.#checkpointer.revokeAll();
+      if (restart) {
+        this.#log.warn({ err: error }, 'kafka source: the consumer crashed; kafkajs restarts it and the group reassigns the partitions');
+        return;
+      }
+      this.#fail(new KafkaConnectorError('PD4302', `kafka source '${this.#cfg.table}': the consumer crashed and will not restart: ${error.message}`, { cause: error }));
+    });
+  }
+
+  async #eachBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    const ctx = this.#ctx!;
+    const epoch = this.#checkpointer.epoch;
+    const cp = this.#checkpointer.partition(batch.topic, batch.partition);
+    if (!cp) {
+      // Cannot happen while GROUP_JOIN precedes every fetch; if it does, let kafkajs retry and rejoin.
+      throw new Error(`kafka source: batch of ${batch.topic}[${batch.partition}] is outside the assignment of epoch ${epoch}`);
+    }
+    this.#committer.setCommitFn(epoch, p.commitOffsetsIfNecessary);
+    if (this.#stop.signal.aborted) {
+      this.#pauseTopics();
+      return;
+    }
+    if (this.#positioner && !cp.positioned) {
+      if (!(await this.#position(p, cp, epoch))) return;
+    }
+    const live = () => p.isRunning() && !p.isStale() && !this.#stop.signal.aborted && epoch === this.#checkpointer.epoch;
+    const limit = this.#cfg.client.consumer.maxPollRecords ?? Infinity;
+    let taken = 0;
+    for (const m of batch.messages) {
+      if (!live() || taken >= limit) break;
+      if (ctx.flow.full) {
+        await this.#waitForFlow(p);
+        if (!live()) break;
+      }
+      const offset = Number(m.offset);
+      taken++;
+      if (offset <= cp.lastTracked) {
+        // Already pushed in this epoch (kafkajs fetched it again): its ack is on its way.
+        p.resolveOffset(m.offset);
+        continue;
+      }
+      const msg = m as typeof m & { batchContext?: BatchContext };
+      const consumed: ConsumedMessage = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset,
+        timestamp: m.timestamp,
+        key: m.key,
+        value: m.value,
+        headers: m.headers,
+        leaderEpoch: msg.batchContext?.partitionLeaderEpoch,
+        timestampType: msg.batchContext?.timestampType,
+      };
+      let row;
+      try {
+        row = this.#cfg.decoder.decode(consumed);
+      } catch (err) {
+        if (err instanceof RecordDecodeError && err.skippable) {
+          this.#skipped++;
+          this.#log.warn(
+            { topic: batch.topic, partition: batch.partition, offset, err: err.message },
+            'kafka source: record skipped: it cannot be decoded (ignore-parse-errors)',
+          );
+          this.#checkpointer.track(cp, offset).ack();
+          p.resolveOffset(m.offset);
+          continue;
+        }
+        this.#fail(
+          new KafkaConnectorError(
+            'PD4301',
+            `kafka source '${this.#cfg.table}': cannot decode the record at topic '${batch.topic}', partition ${batch.partition}, offset ${offset}: ${(err as Error).message}` +
+              " (set '<format>.ignore-parse-errors' = 'true' to skip such records)",
+            { cause: err },
+          ),
+        );
+        break;
+      }
+      const tracked = this.#checkpointer.track(cp, offset);
+      if (row === undefined) {
+        this.#tombstones++;
+        tracked.ack();
+      } else {
+        this.#pushed++;
+        ctx.push({
+          row,
+          ack: () => tracked.ack(),
+          nack: (error: Error) => {
+            this.#log.warn(
+              { topic: batch.topic, partition: batch.partition, offset, err: error.message },
+              'kafka source: record failed for good; nothing at or past it is committed for this partition',
+            );
+            tracked.nack(error);
+          },
+        });
+      }
+      p.resolveOffset(m.offset);
+    }
+    if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
+  }
+
+  /** Startup modes kafkajs cannot express: may seek; false when this batch must not be read. */
+  async #position(p: EachBatchPayload, cp: PartitionCheckpoint, epoch: number): Promise<boolean> {
+    const { batch } = p;
+    let decision;
+    try {
+      decision = await this.#positioner!.decide(epoch, batch.topic, batch.partition);
+    } catch (err) {
+      if (err instanceof KafkaConnectorError) {
+        this.#fail(err);
+        return false;
+      }
+      throw err; // a broker error: kafkajs retries the batch
+    }
+    if (epoch !== this.#checkpointer.epoch) return false;
+    cp.positioned = true;
+    if (decision.kind === 'seek' && String(decision.offset) !== batch.firstOffset()) {
+      this.#log.info({ topic: batch.topic, partition: batch.partition, offset: decision.offset }, 'kafka source: no committed offset; starting at the scan.startup position');
+      this.#consumer!.seek({ topic: batch.topic, partition: batch.partition, offset: String(decision.offset) });
+      return false;
+    }
+    return true;
+  }
+
+  /** Pauses the job's topics until the pipeline drained; the same wait serves every caller. */
+  #pauseForFlow(): Promise<void> {
+    if (!this.#flowPause) {
+      this.#pauseTopics();
+      this.#flowPause = this.#ctx!.flow.drained(this.#stop.signal).then(() => {
+        this.#flowPause = undefined;
+        if (!this.#stop.signal.aborted) this.#resumeTopics();
+      });
+    }
+    return this.#flowPause;
+  }
+
+  /** Waits inside eachBatch for the pipeline to drain, heartbeating so the member stays in the group. */
+  async #waitForFlow(p: EachBatchPayload): Promise<void> {
+    const drained = this.#pauseForFlow();
+    let heartbeatError: unknown;
+    let timer: NodeJS.Timeout | undefined;
+    const interrupted = new Promise<void>((resolve) => {
+      const tick = Math.min(1000, this.#cfg.client.consumer.heartbeatInterval);
+      timer = setInterval(() => {
+        if (!p.isRunning()) {
+          resolve();
+          return;
+        }
+        p.heartbeat().catch((err: unknown) => {
+          heartbeatError = err;
+          resolve();
+        });
+      }, tick);
+    });
+    try {
+      await Promise.race([drained, interrupted]);
+    } finally {
+      clearInterval(timer);
+    }
+    if (heartbeatError !== undefined) {
+      this.#log.info({ err: (heartbeatError as Error).message }, 'kafka source: the group is rebalancing; committing acked progress before rejoining');
+      await this.#committer.flush();
+      throw heartbeatError;
+    }
+  }
+
+  #pauseTopics(): void {
+    try {
+      this.#consumer?.pause(this.#topics.map((topic) => ({ topic })));
+    } catch {
+      // Before consumer.run() created the group there is nothing to pause; GROUP_JOIN pauses then.
+    }
+  }
+
+  #resumeTopics(): void {
+    try {
+      this.#consumer?.resume(this.#topics.map((topic) => ({ topic })));
+    } catch {
+      // Not running (any more): nothing to resume.
+    }
+  }
+
+  /** Stop reading for good; the member stays in the group so acks can still be committed. */
+  #beginStop(): void {
+    if (this.#stop.signal.aborted) return;
+    this.#stop.abort();
+    this.#pauseTopics();
+    this.#settle?.resolve();
+  }
+
+  #fail(err: Error): void {
+    if (!this.#failure) {
+      this.#failure = err;
+      this.#log.error({ err }, 'kafka source failed');
+    }
+    if (!this.#stop.signal.aborted) {
+      this.#stop.abort();
+      this.#pauseTopics();
+    }
+    this.#settle?.reject(this.#failure);
+  }
+
+  async #resolveTopics(): Promise<string[]> {
+    const { topics, topicPattern } = this.#cfg.options;
+    if (!topicPattern) return [...topics];
+    const all = await (await this.#adminClient()).listTopics();
+    const matched = all.filter((t) => !t.startsWith('__') && topicPattern.test(t)).sort();
+    if (matched.length === 0) {
+      throw new KafkaConnectorError('PD4307', `kafka source '${this.#cfg.table}': 'topic-pattern' ${topicPattern.source} matched no topic`);
+    }
+    return matched;
+  }
+
+  #adminClient(): Promise<Admin> {
+    this.#admin ??= (async () => {
+      const admin = this.#kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return this.#admin;
+  }
+
+  async #close(): Promise<void> {
+    const wasRunning = this.#state === 'running';
+    this.#state = 'closed';
+    this.#beginStop();
+    try {
+      if (wasRunning) {
+        // kafkajs misbehaves when disconnected while still joining (#1639): let the start finish
+        // first, within one request timeout (a broker that does not answer must not hang close()).
+        await withTimeout(this.#starting, this.#cfg.client.kafka.requestTimeout ?? 30_000);
+        const complete = await this.#committer.flush();
+        this.#log.info({ complete, ...this.stats }, 'kafka source: final commit done');
+      }
+    } finally {
+      this.#committer.close();
+      await this.#consumer?.disconnect().catch((err: unknown) => this.#log.warn({ err }, 'kafka source: disconnect failed'));
+      if (this.#admin) await (await this.#admin.catch(() => undefined))?.disconnect().catch(() => {});
+    }
+  }
+}
+
+async function withTimeout(p: Promise<void> | undefined, ms: number): Promise<void> {
+  if (!p) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
