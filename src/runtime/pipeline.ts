@@ -57,6 +57,10 @@ export class Pipeline {
       signal: this.#workAbort.signal,
       log,
       onWritten: (unit) => this.#settle(unit, 'ack'),
+      onFailed: (units, error) => {
+        for (const unit of units) this.#settle(unit, 'nack', error);
+        void this.#fail(error, 'the sink rejected rows for good');
+      },
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../spi/logger.js';
-import type { Sink } from '../spi/sink.js';
+import { isPermanentFailure, type Sink } from '../spi/sink.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { WorkUnit } from './work-unit.js';
 
@@ -11,6 +11,8 @@ export interface SinkWriterOptions {
   readonly log: Logger;
   /** Called once every row of a unit is written. */
   readonly onWritten: (unit: WorkUnit) => void;
+  /** Called for the units of a write that failed permanently (never retried). */
+  readonly onFailed: (units: readonly WorkUnit[], error: Error) => void;
 }
 
 /**
@@ -73,9 +75,10 @@ export class SinkWriter {
     try {
       while (this.#pending.length > 0 && !this.#opts.signal.aborted) {
         const batch = this.#take();
-        await this.#writeWithRetry(batch);
+        const failure = await this.#writeWithRetry(batch);
         if (this.#opts.signal.aborted) break;
-        for (const unit of batch) this.#opts.onWritten(unit);
+        if (failure) this.#opts.onFailed(batch, failure);
+        else for (const unit of batch) this.#opts.onWritten(unit);
       }
     } finally {
       this.#writing = false;
@@ -101,15 +104,17 @@ export class SinkWriter {
     return batch;
   }
 
-  async #writeWithRetry(batch: WorkUnit[]): Promise<void> {
+  /** Resolves undefined once written, or with the error of a permanent failure. */
+  async #writeWithRetry(batch: WorkUnit[]): Promise<Error | undefined> {
     const rows = batch.flatMap((u) => u.rows);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.#sink.write(rows, { signal: this.#opts.signal });
         this.rowsWritten += rows.length;
-        return;
+        return undefined;
       } catch (err) {
-        if (this.#opts.signal.aborted) return;
+        if (this.#opts.signal.aborted) return undefined;
+        if (isPermanentFailure(err)) return err;
         this.writeRetries++;
         const delay = backoffDelay(attempt, 100, 30_000);
         this.#opts.log.warn({ err, attempt: attempt + 1, rows: rows.length, retryInMs: delay }, 'sink write failed; retrying');

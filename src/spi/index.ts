@@ -2,6 +2,7 @@ export type * from './config-spec.js';
 export type * from './connector.js';
 export type * from './logger.js';
 export type * from './sink.js';
+export { isPermanentFailure } from './sink.js';
 export type * from './source.js';
 export { FormatError } from './format.js';
 export type { Format, FormatFactory } from './format.js';

@@ -184,3 +184,23 @@ describe('Pipeline', () => {
     expect(acks.acked.length).toBeLessThan(1_000_000);
   });
 });
+
+describe('Pipeline and a permanently failing sink', () => {
+  it('fails the job and nacks the records instead of retrying forever', async () => {
+    const acks: Acks = { acked: [], nacked: [] };
+    let writes = 0;
+    const sink: Sink = {
+      async write() {
+        writes++;
+        throw Object.assign(new Error('row cannot be encoded'), { permanent: true });
+      },
+      async close() {},
+    };
+    const m = model(async () => ({ ok: true, rows: [['x']] }));
+    const p = pipeline(idSource(3, acks), [predictStage(m, { maxConcurrent: 1 })], sink, 1);
+    expect(await p.start()).toBe('FAILED');
+    expect(writes).toBe(1);
+    expect(acks.nacked.length).toBeGreaterThan(0);
+    expect(p.failure?.message).toContain('cannot be encoded');
+  });
+});
