@@ -1,2 +1,8 @@
 /** PD42xx: model providers, rate limiting and retries. */
-export const PROVIDER_ERROR_CODES = {} as const;
+export const PROVIDER_ERROR_CODES = {
+  PD4201: "a model's options do not fit its provider (endpoint, task or option combination)",
+  PD4202: "an option refers to an environment variable ('${NAME}') that is not set",
+  PD4203: 'a model call failed and was not retried: a non-retryable error (4xx other than 429, exhausted quota, malformed response) or any failure under FAILOVER/IGNORE',
+  PD4204: 'a model call still failed after retry-num retries (5xx, timeouts, connection errors)',
+  PD4205: 'the model function or its shared rate limiter was closed while a call was waiting',
+} as const;

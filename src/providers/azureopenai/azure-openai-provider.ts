@@ -1,0 +1,138 @@
+import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
+import { resolveEnvRefs } from '../env-refs.js';
+import { parseEndpoint, type OpenAITask } from '../openai/endpoint.js';
+import { DEFAULT_SYSTEM_PROMPT } from '../openai/openai-options.js';
+import { ProviderConfigError } from '../provider-errors.js';
+import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
+import { createAzureOpenAIClient, type AzureOpenAIClientConfig } from './azure-openai-client.js';
+import { AZURE_MAX_BATCH, AZURE_OPENAI_SPEC, DEFAULT_CLIENT_TIMEOUT } from './azure-openai-options.js';
+import { endpointDeferred, endpointPlaceholder, isEmbeddingTask, parseClientTimeout } from './cloud-common.js';
+
+export const azureOpenAIProvider: ModelProviderFactory = Object.freeze({
+  names: Object.freeze(['azureopenai']),
+  summary: 'Azure OpenAI Service: chat completions and embeddings of a deployment, `api-key` auth',
+  spec: AZURE_OPENAI_SPEC,
+  checkSchema,
+  create,
+});
+
+const SUFFIX: Readonly<Record<OpenAITask, string>> = { chat: '/chat/completions', embeddings: '/embeddings' };
+
+/** The task named by `task` or `azureopenai.input_format`, if any; a contradiction between them is a problem. */
+function declaredTask(model: ModelDefinition): OpenAITask | undefined | { readonly problem: string } {
+  const o = model.options;
+  const task = o.get<string>('task');
+  const format = o.get<string>('azureopenai.input_format');
+  const fromTask = task === undefined ? undefined : isEmbeddingTask(task) ? 'embeddings' : 'chat';
+  const fromFormat = format === undefined ? undefined : format.toUpperCase() === 'OPENAI-CHAT' ? 'chat' : 'embeddings';
+  if (fromTask && fromFormat && fromTask !== fromFormat) {
+    return { problem: `task '${task}' contradicts azureopenai.input_format '${format}'` };
+  }
+  return fromTask ?? fromFormat;
+}
+
+function resolveTask(model: ModelDefinition, endpointTask: OpenAITask | undefined): OpenAITask | { readonly problem: string } {
+  const declared = declaredTask(model);
+  if (typeof declared === 'object') return declared;
+  if (endpointTask && declared && endpointTask !== declared) {
+    const by = model.options.get<string>('task') !== undefined ? `task '${model.options.get<string>('task')}'` : 'azureopenai.input_format';
+    return { problem: `${by} contradicts the endpoint, which ends in ${SUFFIX[endpointTask]}` };
+  }
+  return endpointTask ?? declared ?? 'chat';
+}
+
+function checkSchema(model: ModelDefinition): readonly string[] {
+  const problems: string[] = [];
+  const o = model.options;
+  const endpointRaw = o.get<string>('endpoint');
+  let endpointTask: OpenAITask | undefined;
+  // An endpoint with ${ENV} or <PLACEHOLDER> parts can only be checked in create().
+  if (endpointRaw !== undefined && !endpointDeferred(endpointRaw)) {
+    const parsed = parseEndpoint(endpointRaw);
+    if ('problem' in parsed) problems.push(parsed.problem);
+    else {
+      endpointTask = parsed.task;
+      if (!parsed.query['api-version'] && o.get<string>('api-version') === undefined) {
+        problems.push("the endpoint has no '?api-version=' and option 'api-version' is not set; Azure OpenAI requires one (e.g. 2024-10-21)");
+      }
+    }
+  }
+  const task = resolveTask(model, endpointTask);
+  if (typeof task === 'object') problems.push(task.problem);
+  else problems.push(...checkColumns(model, task));
+  const timeout = parseClientTimeout(o.get<string>('client-timeout'), 0);
+  if (typeof timeout === 'object') problems.push(timeout.problem);
+  if (o.get<string>('api-key') === '') problems.push("option 'api-key' is empty");
+  return problems;
+}
+
+function checkColumns(model: ModelDefinition, task: OpenAITask): string[] {
+  const problems: string[] = [];
+  const { inputs, outputs } = model;
+  if (inputs.length !== 1 || !isStringLike(inputs[0]!.type)) {
+    problems.push(`the ${task} task takes exactly one STRING input column, not ${describeColumns(inputs)}`);
+  }
+  if (task === 'chat') {
+    if (outputs.length !== 1 || !isStringLike(outputs[0]!.type)) {
+      problems.push(`the chat task produces exactly one STRING output column, not ${describeColumns(outputs)}`);
+    }
+  } else if (outputs.length !== 1 || !isFloatArray(outputs[0]!.type)) {
+    problems.push(`the embeddings task produces exactly one ARRAY<FLOAT> (or ARRAY<DOUBLE>) output column, not ${describeColumns(outputs)}`);
+  }
+  return problems;
+}
+
+function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
+  const problems = checkSchema(model);
+  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  const config = compileAzureConfig(model, ctx.env);
+  const log = ctx.log.child({ task: config.task, deploymentURL: config.deploymentURL });
+  // Portable jobs may carry options of the other task; as the OpenAI provider, say so once.
+  const irrelevant = config.task === 'chat' ? EMBEDDINGS_ONLY : CHAT_ONLY;
+  const ignored = irrelevant.filter((k) => Object.hasOwn(model.options.raw, k));
+  if (ignored.length > 0) log.warn({ ignored }, `options without effect on a ${config.task} model are ignored`);
+  return createAzureOpenAIClient(config, log);
+}
+
+const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format'];
+const EMBEDDINGS_ONLY = ['dimension', 'max-batch-size'];
+
+/** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
+export function compileAzureConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): AzureOpenAIClientConfig {
+  const o = model.options;
+  const fail = (problem: string) => new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
+  const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
+  const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
+  const placeholder = endpointPlaceholder(endpoint);
+  if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'; replace it with your resource and deployment`);
+  const parsed = parseEndpoint(endpoint);
+  if ('problem' in parsed) throw fail(parsed.problem);
+  const task = resolveTask(model, parsed.task);
+  if (typeof task === 'object') throw fail(task.problem);
+  const { 'api-version': endpointVersion, ...query } = parsed.query;
+  const apiVersion = endpointVersion || o.get<string>('api-version');
+  if (!apiVersion) throw fail("the endpoint has no '?api-version=' and option 'api-version' is not set");
+  const timeoutMs = parseClientTimeout(o.get<string>('client-timeout') ?? DEFAULT_CLIENT_TIMEOUT, 30_000);
+  if (typeof timeoutMs === 'object') throw fail(timeoutMs.problem);
+  const stop = o.get<string>('stop');
+  return Object.freeze({
+    task,
+    deploymentURL: parsed.baseURL,
+    apiVersion,
+    query,
+    apiKey,
+    model: o.get<string>('model'),
+    systemPrompt: o.get<string>('system-prompt') ?? DEFAULT_SYSTEM_PROMPT,
+    temperature: o.get<number>('temperature'),
+    topP: o.get<number>('top-p'),
+    stop: stop === undefined ? undefined : stop.split(',').filter((s) => s.length > 0),
+    maxTokens: o.get<number>('max-tokens'),
+    presencePenalty: o.get<number>('presence-penalty'),
+    n: o.get<number>('n'),
+    seed: o.get<number>('seed'),
+    responseFormat: o.get<'text' | 'json_object'>('response-format'),
+    dimension: o.get<number>('dimension'),
+    maxBatchSize: o.get<number>('max-batch-size') ?? AZURE_MAX_BATCH,
+    timeoutMs,
+  });
+}

@@ -1,0 +1,100 @@
+import type { Logger } from '../../spi/logger.js';
+import type { ModelClient, ModelResponse } from '../../spi/model-provider.js';
+import { ModelCallError } from '../../spi/model-provider.js';
+import type { Value } from '../../types/data-type.js';
+import { CHARS_PER_TOKEN, fingerprint, parseJson, postOnce, textOf } from '../azureopenai/cloud-common.js';
+import { makeRedactor } from '../openai/openai-errors.js';
+import { DEFAULT_EXPECTED_COMPLETION_TOKENS } from '../openai/openai-options.js';
+import { bedrockError } from './bedrock-errors.js';
+import { codecFor, usageOf, type BedrockGeneration, type BedrockWireFormat } from './bedrock-formats.js';
+import { signSigV4, type AwsCredentials } from './sigv4.js';
+
+/** SigV4 signing name of Bedrock Runtime (the endpoint prefix is `bedrock-runtime`). */
+const SIGNING_NAME = 'bedrock';
+
+export type BedrockAuth =
+  | { readonly kind: 'sigv4'; readonly credentials: AwsCredentials; readonly region: string }
+  | { readonly kind: 'bearer'; readonly apiKey: string };
+
+export interface BedrockClientConfig {
+  /** Ready to send: the model id already encoded as a URI label. */
+  readonly url: string;
+  readonly modelId: string;
+  readonly format: BedrockWireFormat;
+  readonly auth: BedrockAuth;
+  readonly generation: BedrockGeneration;
+  readonly timeoutMs: number;
+}
+
+/** Bedrock quotas are per account, region and model: `bedrock|origin|model|cred:<sha-256 prefix>`. */
+export function bedrockQuotaKey(config: Pick<BedrockClientConfig, 'url' | 'modelId' | 'auth'>): string {
+  const credential = config.auth.kind === 'sigv4' ? config.auth.credentials.accessKeyId : config.auth.apiKey;
+  return `bedrock|${new URL(config.url).origin}|${config.modelId}|cred:${fingerprint(credential)}`;
+}
+
+/**
+ * One InvokeModel or Converse request per row (Titan embeddings take one text per call, and
+ * the chat bodies one conversation), signed with SigV4 for every attempt.
+ */
+export class BedrockClient implements ModelClient {
+  readonly quotaKey: string;
+  readonly #config: BedrockClientConfig;
+  readonly #log: Logger;
+  readonly #redact: (text: string) => string;
+  readonly #now: () => Date;
+  #nullInputs = 0;
+
+  constructor(config: BedrockClientConfig, log: Logger, now: () => Date = () => new Date()) {
+    this.#config = config;
+    this.#log = log;
+    this.#now = now;
+    this.quotaKey = bedrockQuotaKey(config);
+    const secrets = config.auth.kind === 'sigv4' ? [config.auth.credentials.secretAccessKey, config.auth.credentials.sessionToken ?? ''] : [config.auth.apiKey];
+    const redactors = secrets.filter((s) => s.length > 0).map(makeRedactor);
+    this.#redact = (text) => redactors.reduce((t, r) => r(t), text);
+  }
+
+  estimateTokens(inputs: readonly Value[]): number {
+    const g = this.#config.generation;
+    const text = textOf(inputs[0]).length;
+    if (codecFor(this.#config.format).output === 'embedding') return Math.max(1, Math.ceil(text / CHARS_PER_TOKEN));
+    return Math.ceil(((g.systemPrompt?.length ?? 0) + text) / CHARS_PER_TOKEN) + (g.maxTokens ?? DEFAULT_EXPECTED_COMPLETION_TOKENS);
+  }
+
+  async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
+    const input = inputs[0];
+    if (input === null || input === undefined) {
+      this.#nullInputs++;
+      if (this.#nullInputs === 1) this.#log.warn('NULL model input: the row is dropped without calling the API (logged once)');
+      return { rows: [] };
+    }
+    const codec = codecFor(this.#config.format);
+    const body = JSON.stringify(codec.request(textOf(input), this.#config.generation));
+    const answer = await postOnce(this.#config.url, { headers: this.#headers(body), body }, { signal: opts.signal, timeoutMs: this.#config.timeoutMs, redact: this.#redact });
+    if (answer.status < 200 || answer.status >= 300) throw bedrockError(answer, this.#redact);
+    const json = parseJson(answer.text);
+    if (json === undefined) throw new ModelCallError('fatal', `malformed Bedrock response: not JSON (status ${answer.status})`);
+    const decoded = codec.response(json);
+    // InvokeModel reports tokens in headers for every model family; they win over the body's.
+    const inTokens = headerCount(answer.headers, 'x-amzn-bedrock-input-token-count');
+    const outTokens = headerCount(answer.headers, 'x-amzn-bedrock-output-token-count');
+    const usage = inTokens !== undefined || outTokens !== undefined ? usageOf(inTokens ?? 0, outTokens ?? 0) : decoded.usage;
+    return usage ? { rows: [[decoded.value]], usage } : { rows: [[decoded.value]] };
+  }
+
+  #headers(body: string): Record<string, string> {
+    const base = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    const auth = this.#config.auth;
+    if (auth.kind === 'bearer') return { ...base, Authorization: `Bearer ${auth.apiKey}` };
+    const signed = signSigV4({ method: 'POST', url: new URL(this.#config.url), headers: base, body }, auth.credentials, { region: auth.region, service: SIGNING_NAME }, this.#now());
+    return { ...signed.headers };
+  }
+
+  async close(): Promise<void> {}
+}
+
+function headerCount(headers: Headers, name: string): number | undefined {
+  const v = headers.get(name);
+  if (v === null || !/^\d+$/.test(v.trim())) return undefined;
+  return Number(v);
+}

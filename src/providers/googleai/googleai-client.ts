@@ -1,0 +1,186 @@
+import type { Logger } from '../../spi/logger.js';
+import type { ModelClient, ModelResponse, TokenUsage } from '../../spi/model-provider.js';
+import { ModelCallError } from '../../spi/model-provider.js';
+import type { Value } from '../../types/data-type.js';
+import { CHARS_PER_TOKEN, fingerprint, isRecord, parseJson, postOnce, textOf } from '../azureopenai/cloud-common.js';
+import { makeRedactor } from '../openai/openai-errors.js';
+import { DEFAULT_EXPECTED_COMPLETION_TOKENS } from '../openai/openai-options.js';
+import type { GoogleTask } from './googleai-endpoint.js';
+import { googleError } from './googleai-errors.js';
+
+export interface GoogleAIClientConfig {
+  readonly task: GoogleTask;
+  /** e.g. https://generativelanguage.googleapis.com/v1beta */
+  readonly base: string;
+  /** e.g. models/gemini-2.0-flash */
+  readonly model: string;
+  readonly apiKey: string;
+  readonly systemPrompt?: string | undefined;
+  readonly temperature?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly topK?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly dimension?: number | undefined;
+  readonly embeddingTaskType?: string | undefined;
+  readonly maxBatchSize: number;
+  readonly timeoutMs: number;
+}
+
+/** Gemini quotas are per project (key) and model: `googleai|base|model|key:<sha-256 prefix>`. */
+export function googleQuotaKey(config: Pick<GoogleAIClientConfig, 'base' | 'model' | 'apiKey'>): string {
+  return `googleai|${config.base}|${config.model}|key:${fingerprint(config.apiKey)}`;
+}
+
+export function createGoogleAIClient(config: GoogleAIClientConfig, log: Logger): ModelClient {
+  return config.task === 'generate' ? new GeminiGenerateClient(config, log) : new GeminiEmbeddingClient(config, log);
+}
+
+abstract class GoogleClientBase {
+  readonly quotaKey: string;
+  protected readonly config: GoogleAIClientConfig;
+  protected readonly log: Logger;
+  protected readonly redact: (text: string) => string;
+  #nullInputs = 0;
+
+  constructor(config: GoogleAIClientConfig, log: Logger) {
+    this.config = config;
+    this.log = log;
+    this.quotaKey = googleQuotaKey(config);
+    this.redact = makeRedactor(config.apiKey);
+  }
+
+  protected noteNullInput(): void {
+    this.#nullInputs++;
+    if (this.#nullInputs === 1) this.log.warn('NULL model input: the row is dropped without calling the API (logged once)');
+  }
+
+  /** One POST to `base/model:method`; non-2xx answers become ModelCallErrors, 2xx bodies parsed JSON. */
+  protected async post(method: string, body: unknown, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const c = this.config;
+    const answer = await postOnce(
+      `${c.base}/${c.model}:${method}`,
+      { headers: { 'Content-Type': 'application/json', 'x-goog-api-key': c.apiKey }, body: JSON.stringify(body) },
+      { signal, timeoutMs: c.timeoutMs, redact: this.redact },
+    );
+    if (answer.status < 200 || answer.status >= 300) throw googleError(answer, this.redact);
+    const json = parseJson(answer.text);
+    if (!isRecord(json)) throw new ModelCallError('fatal', `malformed Gemini response to :${method}: not a JSON object`);
+    return json;
+  }
+
+  async close(): Promise<void> {}
+}
+
+class GeminiGenerateClient extends GoogleClientBase implements ModelClient {
+  estimateTokens(inputs: readonly Value[]): number {
+    const prompt = Math.ceil(((this.config.systemPrompt?.length ?? 0) + textOf(inputs[0]).length) / CHARS_PER_TOKEN);
+    return prompt + (this.config.maxTokens ?? DEFAULT_EXPECTED_COMPLETION_TOKENS);
+  }
+
+  async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
+    const input = inputs[0];
+    if (input === null || input === undefined) {
+      this.noteNullInput();
+      return { rows: [] };
+    }
+    const json = await this.post('generateContent', this.#body(textOf(input)), opts.signal);
+    const candidate = Array.isArray(json['candidates']) ? json['candidates'][0] : undefined;
+    const content = isRecord(candidate) && isRecord(candidate['content']) ? candidate['content'] : undefined;
+    const parts = Array.isArray(content?.['parts']) ? (content['parts'] as unknown[]) : undefined;
+    if (!parts) {
+      // A blocked prompt or answer is the same on every retry: the error strategy decides (IGNORE drops the row).
+      const feedback = isRecord(json['promptFeedback']) ? json['promptFeedback']['blockReason'] : undefined;
+      const finish = isRecord(candidate) ? candidate['finishReason'] : undefined;
+      if (typeof feedback === 'string') throw new ModelCallError('fatal', `Gemini blocked the prompt: ${feedback}`);
+      if (typeof finish === 'string' && finish !== 'STOP') throw new ModelCallError('fatal', `Gemini returned no content: finishReason ${finish}`);
+      throw new ModelCallError('fatal', 'malformed Gemini response: no candidates[0].content.parts');
+    }
+    const text = parts
+      .filter((p): p is Record<string, unknown> => isRecord(p) && typeof p['text'] === 'string' && p['thought'] !== true)
+      .map((p) => p['text'] as string)
+      .join('');
+    const usage = mapUsage(json['usageMetadata']);
+    return usage ? { rows: [[text]], usage } : { rows: [[text]] };
+  }
+
+  #body(text: string): Record<string, unknown> {
+    const c = this.config;
+    const body: Record<string, unknown> = { contents: [{ role: 'user', parts: [{ text }] }] };
+    if (c.systemPrompt) body['systemInstruction'] = { parts: [{ text: c.systemPrompt }] };
+    const generation: Record<string, unknown> = {};
+    if (c.temperature !== undefined) generation['temperature'] = c.temperature;
+    if (c.topP !== undefined) generation['topP'] = c.topP;
+    if (c.topK !== undefined) generation['topK'] = c.topK;
+    if (c.maxTokens !== undefined) generation['maxOutputTokens'] = c.maxTokens;
+    if (c.stop?.length) generation['stopSequences'] = [...c.stop];
+    if (Object.keys(generation).length > 0) body['generationConfig'] = generation;
+    return body;
+  }
+}
+
+class GeminiEmbeddingClient extends GoogleClientBase implements ModelClient {
+  readonly maxBatchSize: number;
+
+  constructor(config: GoogleAIClientConfig, log: Logger) {
+    super(config, log);
+    this.maxBatchSize = config.maxBatchSize;
+  }
+
+  estimateTokens(inputs: readonly Value[]): number {
+    return Math.max(1, Math.ceil(textOf(inputs[0]).length / CHARS_PER_TOKEN));
+  }
+
+  async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
+    const [response] = await this.callBatch([inputs], opts);
+    return response ?? { rows: [] };
+  }
+
+  /** One row: `:embedContent`; several: `:batchEmbedContents`, each request repeating the model. Neither reports usage. */
+  async callBatch(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]> {
+    const texts: string[] = [];
+    const positions: number[] = [];
+    batch.forEach((inputs, i) => {
+      const v = inputs[0];
+      if (v === null || v === undefined) this.noteNullInput();
+      else {
+        texts.push(textOf(v));
+        positions.push(i);
+      }
+    });
+    const results: ModelResponse[] = batch.map(() => ({ rows: [] }));
+    if (texts.length === 0) return results;
+    let vectors: unknown[];
+    if (texts.length === 1) {
+      const json = await this.post('embedContent', this.#request(texts[0]!), opts.signal);
+      vectors = [json['embedding']];
+    } else {
+      const json = await this.post('batchEmbedContents', { requests: texts.map((t) => this.#request(t)) }, opts.signal);
+      vectors = Array.isArray(json['embeddings']) ? json['embeddings'] : [];
+      if (vectors.length !== texts.length) throw new ModelCallError('fatal', `malformed Gemini response: expected ${texts.length} embeddings, got ${vectors.length}`);
+    }
+    vectors.forEach((v, k) => {
+      const values = isRecord(v) ? v['values'] : undefined;
+      if (!Array.isArray(values)) throw new ModelCallError('fatal', 'malformed Gemini response: an embedding has no values array');
+      results[positions[k]!] = { rows: [[values as number[]]] };
+    });
+    return results;
+  }
+
+  #request(text: string): Record<string, unknown> {
+    const c = this.config;
+    const request: Record<string, unknown> = { model: c.model, content: { parts: [{ text }] } };
+    if (c.embeddingTaskType !== undefined) request['taskType'] = c.embeddingTaskType;
+    if (c.dimension !== undefined) request['outputDimensionality'] = c.dimension;
+    return request;
+  }
+}
+
+function mapUsage(meta: unknown): TokenUsage | undefined {
+  if (!isRecord(meta)) return undefined;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const prompt = num(meta['promptTokenCount']) ?? 0;
+  // Thinking tokens are billed as output.
+  const completion = (num(meta['candidatesTokenCount']) ?? 0) + (num(meta['thoughtsTokenCount']) ?? 0);
+  return { promptTokens: prompt, completionTokens: completion, totalTokens: num(meta['totalTokenCount']) ?? prompt + completion };
+}

@@ -1,0 +1,124 @@
+import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
+import { MODEL_TASKS } from '../azureopenai/cloud-common.js';
+
+/** `batchEmbedContents` takes at most 100 requests (wire-formats §6.4). */
+export const GOOGLE_MAX_BATCH = 100;
+export const EMBEDDING_TASK_TYPES = Object.freeze([
+  'RETRIEVAL_QUERY',
+  'RETRIEVAL_DOCUMENT',
+  'SEMANTIC_SIMILARITY',
+  'CLASSIFICATION',
+  'CLUSTERING',
+  'QUESTION_ANSWERING',
+  'FACT_VERIFICATION',
+  'CODE_RETRIEVAL_QUERY',
+]);
+
+/**
+ * WITH options of the `googleai` provider (Gemini API, generativelanguage.googleapis.com).
+ * Canonical keys are Flink-style kebab-case; aliases cover Confluent (`googleai.system_prompt`,
+ * `googleai.PARAMS.*`) and snake/camel spellings.
+ */
+export const GOOGLE_AI_SPEC: ConfigSpec = Object.freeze({
+  options: Object.freeze<OptionSpec[]>([
+    {
+      key: 'endpoint',
+      type: { kind: 'string' },
+      required: true,
+      aliases: ['googleai.endpoint'],
+      description:
+        'Model URL: `https://generativelanguage.googleapis.com/v1beta/models/<model>:generateContent`, `:embedContent` or ' +
+        '`:batchEmbedContents`, or just `.../models/<model>` with the method taken from `task`. Embeddings always use ' +
+        '`:batchEmbedContents` for several rows. May contain `${ENV_NAME}`.',
+    },
+    {
+      key: 'api-key',
+      type: { kind: 'string' },
+      required: true,
+      secret: true,
+      aliases: ['apiKey', 'api_key', 'googleai.api_key'],
+      description: "Gemini API key, sent as the `x-goog-api-key` header (never in the URL). Write `'${ENV_NAME}'` to read it from the environment.",
+    },
+    {
+      key: 'task',
+      type: { kind: 'enum', values: MODEL_TASKS },
+      description:
+        'Confluent task. `embedding` calls the embedding methods and needs an ARRAY<FLOAT> output; every other task calls ' +
+        '`:generateContent`. Must agree with the endpoint method when both are given.',
+    },
+    {
+      key: 'googleai.input_format',
+      type: { kind: 'enum', values: ['GEMINI-GENERATE', 'GEMINI-CHAT'] },
+      aliases: ['input-format', 'input_format'],
+      description: 'Confluent input format; both values send one user turn to `:generateContent`.',
+    },
+    {
+      key: 'googleai.connection',
+      type: { kind: 'string' },
+      description: "Confluent: name of a CONNECTION whose `endpoint` and `api-key` the catalog merges into the model's options.",
+    },
+    {
+      key: 'system-prompt',
+      type: { kind: 'string' },
+      aliases: ['systemPrompt', 'system_prompt', 'googleai.system_prompt'],
+      description: 'Text generation: sent as `systemInstruction`. Unset: none.',
+    },
+    {
+      key: 'temperature',
+      type: { kind: 'double', min: 0, max: 2 },
+      aliases: ['googleai.PARAMS.temperature'],
+      description: 'Text generation: `generationConfig.temperature`, 0..2.',
+    },
+    {
+      key: 'top-p',
+      type: { kind: 'double', min: 0, max: 1 },
+      aliases: ['topP', 'top_p', 'googleai.PARAMS.top_p'],
+      description: 'Text generation: `generationConfig.topP`, 0..1.',
+    },
+    {
+      key: 'top-k',
+      type: { kind: 'int', min: 1 },
+      aliases: ['topK', 'top_k', 'googleai.PARAMS.top_k'],
+      description: 'Text generation: `generationConfig.topK` (only models that allow it).',
+    },
+    {
+      key: 'stop',
+      type: { kind: 'string' },
+      aliases: ['googleai.PARAMS.stop'],
+      description: 'Text generation: stop sequences, comma-separated, at most 5 (`generationConfig.stopSequences`).',
+    },
+    {
+      key: 'max-tokens',
+      type: { kind: 'int', min: 1 },
+      aliases: ['maxTokens', 'max_tokens', 'maxOutputTokens', 'max-output-tokens', 'googleai.PARAMS.max_tokens'],
+      description: 'Text generation: `generationConfig.maxOutputTokens`; also the completion part of the token estimate (256 when unset).',
+    },
+    {
+      key: 'dimension',
+      type: { kind: 'int', min: 1 },
+      aliases: ['dimensions', 'output-dimensionality', 'outputDimensionality'],
+      description: 'Embeddings: `outputDimensionality` (gemini-embedding-001: 3072 by default; 1536 and 768 recommended).',
+    },
+    {
+      key: 'embedding-task-type',
+      type: { kind: 'enum', values: EMBEDDING_TASK_TYPES },
+      aliases: ['task_type', 'taskType', 'googleai.PARAMS.task_type'],
+      description: 'Embeddings: `taskType`, e.g. `RETRIEVAL_DOCUMENT` or `SEMANTIC_SIMILARITY`. Unset: the model default.',
+    },
+    {
+      key: 'max-batch-size',
+      type: { kind: 'int', min: 1, max: GOOGLE_MAX_BATCH },
+      default: String(GOOGLE_MAX_BATCH),
+      aliases: ['maxBatchSize'],
+      description: 'Embeddings: rows per `:batchEmbedContents` request when concurrent rows are micro-batched (the API takes 100).',
+    },
+    {
+      key: 'client-timeout',
+      type: { kind: 'string' },
+      default: '30s',
+      aliases: ['client_timeout', 'googleai.client_timeout'],
+      description:
+        'Timeout of one HTTP attempt; an attempt that runs out is retried as a transient failure. A bare number means seconds (Confluent), or give a unit.',
+    },
+  ]),
+});

@@ -1,0 +1,109 @@
+import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
+import { endpointDeferred, endpointPlaceholder, isEmbeddingTask, parseClientTimeout } from '../azureopenai/cloud-common.js';
+import { resolveEnvRefs } from '../env-refs.js';
+import { ProviderConfigError } from '../provider-errors.js';
+import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
+import { createGoogleAIClient, type GoogleAIClientConfig } from './googleai-client.js';
+import { parseGoogleEndpoint, type GoogleTask } from './googleai-endpoint.js';
+import { GOOGLE_AI_SPEC, GOOGLE_MAX_BATCH } from './googleai-options.js';
+
+/** generationConfig.stopSequences takes at most 5 (wire-formats §6.2). */
+const MAX_STOP_SEQUENCES = 5;
+
+export const googleAIProvider: ModelProviderFactory = Object.freeze({
+  names: Object.freeze(['googleai']),
+  summary: 'Google AI Gemini API: generateContent and embedContent / batchEmbedContents, `x-goog-api-key` auth',
+  spec: GOOGLE_AI_SPEC,
+  checkSchema,
+  create,
+});
+
+function resolveTask(model: ModelDefinition, endpointTask: GoogleTask | undefined): GoogleTask | { readonly problem: string } {
+  const taskOption = model.options.get<string>('task');
+  const declared: GoogleTask | undefined = taskOption === undefined ? undefined : isEmbeddingTask(taskOption) ? 'embed' : 'generate';
+  if (endpointTask && declared && endpointTask !== declared) {
+    return { problem: `task '${taskOption}' contradicts the endpoint, whose method ${endpointTask === 'embed' ? 'embeds' : 'generates text'}` };
+  }
+  if (model.options.get<string>('googleai.input_format') !== undefined && (endpointTask ?? declared) === 'embed') {
+    return { problem: 'googleai.input_format names a text generation format, but the model embeds' };
+  }
+  return endpointTask ?? declared ?? 'generate';
+}
+
+function checkSchema(model: ModelDefinition): readonly string[] {
+  const problems: string[] = [];
+  const o = model.options;
+  const endpointRaw = o.get<string>('endpoint');
+  let endpointTask: GoogleTask | undefined;
+  if (endpointRaw !== undefined && !endpointDeferred(endpointRaw)) {
+    const parsed = parseGoogleEndpoint(endpointRaw);
+    if ('problem' in parsed) problems.push(parsed.problem);
+    else endpointTask = parsed.task;
+  }
+  const task = resolveTask(model, endpointTask);
+  if (typeof task === 'object') problems.push(task.problem);
+  else problems.push(...checkColumns(model, task));
+  const stop = o.get<string>('stop');
+  if (stop !== undefined && splitStop(stop).length > MAX_STOP_SEQUENCES) problems.push(`option 'stop' has more than ${MAX_STOP_SEQUENCES} sequences; Gemini takes at most ${MAX_STOP_SEQUENCES}`);
+  const timeout = parseClientTimeout(o.get<string>('client-timeout'), 0);
+  if (typeof timeout === 'object') problems.push(timeout.problem);
+  if (o.get<string>('api-key') === '') problems.push("option 'api-key' is empty");
+  return problems;
+}
+
+function checkColumns(model: ModelDefinition, task: GoogleTask): string[] {
+  const problems: string[] = [];
+  const { inputs, outputs } = model;
+  if (inputs.length !== 1 || !isStringLike(inputs[0]!.type)) problems.push(`Gemini models take exactly one STRING input column, not ${describeColumns(inputs)}`);
+  if (task === 'generate' && (outputs.length !== 1 || !isStringLike(outputs[0]!.type))) {
+    problems.push(`text generation produces exactly one STRING output column, not ${describeColumns(outputs)}`);
+  }
+  if (task === 'embed' && (outputs.length !== 1 || !isFloatArray(outputs[0]!.type))) {
+    problems.push(`the embedding task produces exactly one ARRAY<FLOAT> (or ARRAY<DOUBLE>) output column, not ${describeColumns(outputs)}`);
+  }
+  return problems;
+}
+
+function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
+  const problems = checkSchema(model);
+  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  const config = compileGoogleConfig(model, ctx.env);
+  return createGoogleAIClient(config, ctx.log.child({ task: config.task, model: config.model }));
+}
+
+/** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
+export function compileGoogleConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): GoogleAIClientConfig {
+  const o = model.options;
+  const fail = (problem: string) => new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
+  const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
+  const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
+  const placeholder = endpointPlaceholder(endpoint);
+  if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'`);
+  const parsed = parseGoogleEndpoint(endpoint);
+  if ('problem' in parsed) throw fail(parsed.problem);
+  const task = resolveTask(model, parsed.task);
+  if (typeof task === 'object') throw fail(task.problem);
+  const timeoutMs = parseClientTimeout(o.get<string>('client-timeout'), 30_000);
+  if (typeof timeoutMs === 'object') throw fail(timeoutMs.problem);
+  const stop = o.get<string>('stop');
+  return Object.freeze({
+    task,
+    base: parsed.base,
+    model: parsed.model,
+    apiKey,
+    systemPrompt: o.get<string>('system-prompt') || undefined,
+    temperature: o.get<number>('temperature'),
+    topP: o.get<number>('top-p'),
+    topK: o.get<number>('top-k'),
+    stop: stop === undefined ? undefined : splitStop(stop),
+    maxTokens: o.get<number>('max-tokens'),
+    dimension: o.get<number>('dimension'),
+    embeddingTaskType: o.get<string>('embedding-task-type'),
+    maxBatchSize: o.get<number>('max-batch-size') ?? GOOGLE_MAX_BATCH,
+    timeoutMs,
+  });
+}
+
+function splitStop(stop: string): string[] {
+  return stop.split(',').filter((s) => s.length > 0);
+}

@@ -1,0 +1,132 @@
+import type { ResolvedOptions } from '../../spi/config-spec.js';
+import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
+import { resolveEnvRefs } from '../env-refs.js';
+import { ProviderConfigError } from '../provider-errors.js';
+import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
+import { parseEndpoint, resolveTask, type OpenAITask, type ParsedEndpoint } from './endpoint.js';
+import { createOpenAIClient, type OpenAIClientConfig } from './openai-client.js';
+import { DEFAULT_SYSTEM_PROMPT, OPENAI_SPEC } from './openai-options.js';
+
+/** DashScope (Model Studio) embeddings accept at most 10 inputs per request (wire-formats §2.3). */
+const DASHSCOPE_MAX_BATCH = 10;
+/** OpenAI embeddings accept at most 2048 inputs per request (wire-formats §1.4). */
+const OPENAI_MAX_BATCH = 2048;
+const DASHSCOPE_NAMES = new Set(['bailian', 'qwen']);
+
+export const openAIProvider: ModelProviderFactory = Object.freeze({
+  names: Object.freeze(['openai', 'openai-compat', 'bailian', 'qwen', 'deepseek']),
+  summary: 'OpenAI wire format: OpenAI, Alibaba Model Studio (DashScope compatible mode), DeepSeek and any OpenAI-compatible server',
+  spec: OPENAI_SPEC,
+  checkSchema,
+  create,
+});
+
+function checkSchema(model: ModelDefinition): readonly string[] {
+  const problems: string[] = [];
+  const o = model.options;
+  const endpointRaw = o.get<string>('endpoint');
+  let endpointTask: OpenAITask | undefined;
+  // An endpoint with ${ENV} references can only be checked once the environment is known (create()).
+  if (endpointRaw !== undefined && !endpointRaw.includes('${')) {
+    const parsed = parseEndpoint(endpointRaw);
+    if ('problem' in parsed) problems.push(parsed.problem);
+    else endpointTask = parsed.task;
+  }
+  const task = resolveTask(endpointTask, o.get<string>('task'), o.get<string>('openai.input_format'));
+  if (typeof task === 'object') {
+    problems.push(task.problem);
+  } else {
+    problems.push(...checkColumns(model, task));
+    if (task === 'embeddings' && model.provider.toLowerCase() === 'deepseek') problems.push('DeepSeek has no embeddings endpoint');
+  }
+  const extra = o.get<string>('extra-body');
+  if (extra !== undefined && typeof parseExtraBody(extra) === 'string') problems.push(parseExtraBody(extra) as string);
+  if (o.get<string>('api-key') === '') problems.push("option 'api-key' is empty");
+  return problems;
+}
+
+function checkColumns(model: ModelDefinition, task: OpenAITask): string[] {
+  const problems: string[] = [];
+  const { inputs, outputs } = model;
+  if (inputs.length !== 1 || !isStringLike(inputs[0]!.type)) {
+    problems.push(`the ${task} task takes exactly one STRING input column, not ${describeColumns(inputs)}`);
+  }
+  if (task === 'chat') {
+    if (outputs.length !== 1 || !isStringLike(outputs[0]!.type)) {
+      problems.push(`the chat task produces exactly one STRING output column, not ${describeColumns(outputs)}`);
+    }
+  } else if (outputs.length !== 1 || !isFloatArray(outputs[0]!.type)) {
+    problems.push(`the embeddings task produces exactly one ARRAY<FLOAT> (or ARRAY<DOUBLE>) output column, not ${describeColumns(outputs)}`);
+  }
+  return problems;
+}
+
+function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
+  const problems = checkSchema(model);
+  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  const config = compileConfig(model, ctx.env);
+  const log = ctx.log.child({ task: config.task, baseURL: config.baseURL });
+  warnIgnoredOptions(model.options, config.task, log.warn.bind(log));
+  return createOpenAIClient(config, log);
+}
+
+/** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
+export function compileConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): OpenAIClientConfig {
+  const o = model.options;
+  const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
+  const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
+  const parsed = parseEndpoint(endpoint);
+  if ('problem' in parsed) throw new ProviderConfigError('PD4201', `model '${model.name}': ${parsed.problem}`);
+  const task = resolveTask(parsed.task, o.get<string>('task'), o.get<string>('openai.input_format'));
+  if (typeof task === 'object') throw new ProviderConfigError('PD4201', `model '${model.name}': ${task.problem}`);
+  const extra = parseExtraBody(o.get<string>('extra-body'));
+  if (typeof extra === 'string') throw new ProviderConfigError('PD4201', `model '${model.name}': ${extra}`);
+  const stop = o.get<string>('stop');
+  return Object.freeze({
+    provider: model.provider.toLowerCase(),
+    model: o.require<string>('model'),
+    task,
+    baseURL: parsed.baseURL,
+    query: parsed.query,
+    apiKey,
+    systemPrompt: o.get<string>('system-prompt') ?? DEFAULT_SYSTEM_PROMPT,
+    temperature: o.get<number>('temperature'),
+    topP: o.get<number>('top-p'),
+    stop: stop === undefined ? undefined : stop.split(',').filter((s) => s.length > 0),
+    maxTokens: o.get<number>('max-tokens'),
+    presencePenalty: o.get<number>('presence-penalty'),
+    n: o.get<number>('n'),
+    seed: o.get<number>('seed'),
+    responseFormat: o.get<'text' | 'json_object'>('response-format'),
+    dimension: o.get<number>('dimension'),
+    maxBatchSize: o.get<number>('max-batch-size') ?? defaultMaxBatch(model.provider, parsed),
+    extraBody: extra ?? {},
+  });
+}
+
+function defaultMaxBatch(provider: string, endpoint: ParsedEndpoint): number {
+  const host = new URL(endpoint.baseURL).hostname;
+  const dashscope = DASHSCOPE_NAMES.has(provider.toLowerCase()) || host.includes('dashscope') || host.endsWith('.maas.aliyuncs.com');
+  return dashscope ? DASHSCOPE_MAX_BATCH : OPENAI_MAX_BATCH;
+}
+
+function parseExtraBody(text: string | undefined): Record<string, unknown> | string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  return "option 'extra-body' must be a JSON object";
+}
+
+const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format'];
+const EMBEDDINGS_ONLY = ['dimension', 'max-batch-size'];
+
+/** Portable jobs may carry options of the other task; Flink ignores them, we say so once. */
+function warnIgnoredOptions(options: ResolvedOptions, task: OpenAITask, warn: (obj: object, msg: string) => void): void {
+  const irrelevant = task === 'chat' ? EMBEDDINGS_ONLY : CHAT_ONLY;
+  const ignored = irrelevant.filter((k) => Object.hasOwn(options.raw, k));
+  if (ignored.length > 0) warn({ ignored }, `options without effect on a ${task} model are ignored`);
+}

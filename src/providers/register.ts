@@ -1,0 +1,16 @@
+import type { Registry } from '../spi/registry.js';
+import { azureOpenAIProvider } from './azureopenai/azure-openai-provider.js';
+import { bedrockProvider } from './bedrock/bedrock-provider.js';
+import { googleAIProvider } from './googleai/googleai-provider.js';
+import { localProvider } from './local/local-provider.js';
+import { openAIProvider } from './openai/openai-provider.js';
+
+/** Registers the built-in model providers: the OpenAI wire family, Azure OpenAI, Bedrock, Google AI and the offline `local` provider. */
+export function registerProviders(registry: Registry): Registry {
+  return registry
+    .registerProvider(openAIProvider)
+    .registerProvider(localProvider)
+    .registerProvider(azureOpenAIProvider)
+    .registerProvider(bedrockProvider)
+    .registerProvider(googleAIProvider);
+}

@@ -1,0 +1,144 @@
+import type { ConfigSpec, OptionSpec, ResolvedOptions } from '../spi/config-spec.js';
+import type { ModelProviderFactory } from '../spi/model-provider.js';
+import type { RateLimits } from './rate-limiter.js';
+
+/**
+ * Options every model accepts whatever its provider: the shared limiter and the retry policy.
+ * Names follow Flink's OpenAI provider (`error-handling-strategy`, `retry-num`,
+ * `retry-fallback-strategy`) and VVR (`retry-backoff-*`); snake_case spellings are aliases.
+ */
+export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
+  options: Object.freeze<OptionSpec[]>([
+    {
+      key: 'provider',
+      type: { kind: 'string' },
+      description: 'The provider that serves the model, e.g. `openai`, `bailian`, `local`.',
+    },
+    {
+      key: 'connection',
+      type: { kind: 'string' },
+      description: "Name of a CONNECTION whose endpoint and credentials the catalog merges into the model's options (the model's own keys win).",
+    },
+    {
+      key: 'rate-limit.requests-per-minute',
+      type: { kind: 'int', min: 1 },
+      description:
+        'Requests per minute allowed on this quota (provider + base URL + model + key), shared by every job of the daemon. ' +
+        'Enforced as a token bucket refilled evenly at 97% of this rate with a burst of a quarter second; ' +
+        'lowered automatically after a 429 and raised back slowly. Unset: no request limit.',
+    },
+    {
+      key: 'rate-limit.tokens-per-minute',
+      type: { kind: 'int', min: 1 },
+      description:
+        'Tokens per minute allowed on this quota. Each call reserves its estimated tokens (prompt + `max-tokens`) ' +
+        'and the reservation is corrected from the response `usage`. Unset: no token limit.',
+    },
+    {
+      key: 'rate-limit.max-concurrent',
+      type: { kind: 'int', min: 1 },
+      description: 'Requests in flight at once on this quota, across all jobs. Unset: bounded only by each job.',
+    },
+    {
+      key: 'error-handling-strategy',
+      type: { kind: 'enum', values: ['RETRY', 'FAILOVER', 'IGNORE'] },
+      default: 'RETRY',
+      aliases: ['error_handling_strategy', 'errorHandlingStrategy'],
+      description:
+        '`RETRY`: retry transient failures (5xx, timeouts, connection errors) up to `retry-num` times, then apply ' +
+        '`retry-fallback-strategy`. `FAILOVER`: fail the job on the first failure. `IGNORE`: drop the row (logged and counted). ' +
+        'Throttling (429) is never a failure under any strategy: the row waits.',
+    },
+    {
+      key: 'retry-num',
+      type: { kind: 'int', min: 0 },
+      default: '100',
+      aliases: ['retry_num', 'retryNum'],
+      description: 'Retries of transient failures per row under `RETRY`. 429 responses do not count.',
+    },
+    {
+      key: 'retry-fallback-strategy',
+      type: { kind: 'enum', values: ['FAILOVER', 'IGNORE'] },
+      default: 'FAILOVER',
+      aliases: ['retry_fallback_strategy', 'retryFallbackStrategy'],
+      description: 'What `RETRY` does with a row whose retries are exhausted or whose error cannot be retried: fail the job or drop the row.',
+    },
+    {
+      key: 'retry-backoff-strategy',
+      type: { kind: 'enum', values: ['EXPONENTIAL', 'FIXED'] },
+      default: 'EXPONENTIAL',
+      aliases: ['retry_backoff_strategy', 'retryBackoffStrategy'],
+      description:
+        '`EXPONENTIAL`: wait a random time between 0 and min(max, base * 2^attempt) (full jitter). `FIXED`: wait `retry-backoff-base-interval` each time.',
+    },
+    {
+      key: 'retry-backoff-base-interval',
+      type: { kind: 'duration' },
+      default: '500ms',
+      aliases: ['retry_backoff_base_interval', 'retryBackoffBaseInterval'],
+      description: 'First backoff step after a transient failure (also used for a 429 without `Retry-After`).',
+    },
+    {
+      key: 'retry-backoff-max-interval',
+      type: { kind: 'duration' },
+      default: '30s',
+      aliases: ['retry_backoff_max_interval', 'retryBackoffMaxInterval'],
+      description: 'Upper bound of one backoff wait. A server `Retry-After` is honoured even when longer (up to 10 min).',
+    },
+  ]),
+});
+
+/** The spec the catalog validates a model's WITH map against: shared options plus the provider's own. */
+export function modelSpecFor(factory: Pick<ModelProviderFactory, 'spec'>): ConfigSpec {
+  const own = new Set(factory.spec.options.map((o) => o.key));
+  return Object.freeze({
+    options: Object.freeze([...SHARED_MODEL_SPEC.options.filter((o) => !own.has(o.key)), ...factory.spec.options]),
+    passthroughPrefixes: factory.spec.passthroughPrefixes ?? [],
+  });
+}
+
+export type ErrorHandlingStrategy = 'RETRY' | 'FAILOVER' | 'IGNORE';
+export type FallbackStrategy = 'FAILOVER' | 'IGNORE';
+
+export interface BackoffPolicy {
+  readonly strategy: 'EXPONENTIAL' | 'FIXED';
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+/** The shared options compiled once, every default filled in. */
+export interface ModelPolicy {
+  readonly strategy: ErrorHandlingStrategy;
+  readonly retryNum: number;
+  readonly fallback: FallbackStrategy;
+  readonly backoff: BackoffPolicy;
+  readonly limits: RateLimits;
+}
+
+/** Reads the shared options; a map resolved without them (defaults missing) still compiles. */
+export function compileModelPolicy(options: ResolvedOptions): ModelPolicy {
+  const baseMs = options.get<number>('retry-backoff-base-interval') ?? 500;
+  const maxMs = Math.max(baseMs, options.get<number>('retry-backoff-max-interval') ?? 30_000);
+  return Object.freeze({
+    strategy: (options.get<string>('error-handling-strategy') ?? 'RETRY').toUpperCase() as ErrorHandlingStrategy,
+    retryNum: options.get<number>('retry-num') ?? 100,
+    fallback: (options.get<string>('retry-fallback-strategy') ?? 'FAILOVER').toUpperCase() as FallbackStrategy,
+    backoff: Object.freeze({
+      strategy: (options.get<string>('retry-backoff-strategy') ?? 'EXPONENTIAL').toUpperCase() as BackoffPolicy['strategy'],
+      baseMs,
+      maxMs,
+    }),
+    limits: Object.freeze({
+      requestsPerMinute: options.get<number>('rate-limit.requests-per-minute'),
+      tokensPerMinute: options.get<number>('rate-limit.tokens-per-minute'),
+      maxConcurrent: options.get<number>('rate-limit.max-concurrent'),
+    }),
+  });
+}
+
+/** Delay before retry number `attempt` (0-based): full jitter for EXPONENTIAL, constant for FIXED. */
+export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+  if (policy.strategy === 'FIXED') return policy.baseMs;
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt, 30));
+  return Math.floor(random() * ceiling);
+}

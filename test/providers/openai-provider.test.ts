@@ -1,0 +1,297 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  LimiterRegistry,
+  ModelPredictError,
+  ProviderConfigError,
+  abortableSleep,
+  bindModel,
+  openAIProvider,
+  type BoundModelFunction,
+  type Clock,
+} from '../../src/providers/index.js';
+import type { PredictOutcome } from '../../src/spi/model-provider.js';
+import { defaultEmbedding, OpenAIEmulator } from '../emulators/openai-emulator.js';
+import { captureLogger, col, defineModel, FLOAT_ARRAY, never } from './helpers.js';
+
+const KEY = 'sk-test-0123456789abcdef';
+/** Backoff sleeps shortened to 5 ms; the limiter still runs on real time. */
+const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal) };
+
+let emu: OpenAIEmulator;
+let limiters: LimiterRegistry;
+let log: ReturnType<typeof captureLogger>;
+const bound: BoundModelFunction[] = [];
+
+beforeEach(async () => {
+  emu = await OpenAIEmulator.start({ apiKeys: [KEY], respond: (r) => `${r.system ?? '-'} => ${r.user}` });
+  log = captureLogger();
+  limiters = new LimiterRegistry({ log });
+});
+
+afterEach(async () => {
+  await Promise.all(bound.splice(0).map((f) => f.close()));
+  await limiters.close();
+  await emu.close();
+});
+
+function chatModel(options: Record<string, string> = {}, shape = {}) {
+  return defineModel(openAIProvider, {
+    provider: 'openai',
+    endpoint: emu.url('/v1/chat/completions'),
+    'api-key': KEY,
+    model: 'gpt-test',
+    ...options,
+  }, shape);
+}
+
+function embeddingModel(options: Record<string, string> = {}) {
+  return defineModel(
+    openAIProvider,
+    { provider: 'openai', endpoint: emu.url('/v1/embeddings'), 'api-key': KEY, model: 'text-embedding-3-small', ...options },
+    { outputs: [col('embedding', FLOAT_ARRAY)] },
+  );
+}
+
+function bind(model: ReturnType<typeof chatModel>, env: Record<string, string> = {}) {
+  const fn = bindModel(openAIProvider, model, { limiters, log, env, clock: fastClock });
+  bound.push(fn);
+  return fn;
+}
+
+function expectOk(outcome: PredictOutcome): readonly (readonly unknown[])[] {
+  if (!outcome.ok) throw new Error(`expected success, got ${outcome.action}: ${outcome.error.message}`);
+  return outcome.rows;
+}
+
+describe('openai provider: chat', () => {
+  it('sends one system and one user message per row and maps content and usage', async () => {
+    const fn = bind(chatModel({ 'system-prompt': 'Classify.', temperature: '0.2', 'top-p': '0.9', stop: 'END,STOP', 'max-tokens': '16', seed: '7' }));
+    const rows = expectOk(await fn.predict(['I love it'], { signal: never() }));
+    expect(rows).toEqual([['Classify. => I love it']]);
+    const req = emu.recorded.at(-1)!;
+    expect(req.authorization).toBe(`Bearer ${KEY}`);
+    expect(req.body).toMatchObject({
+      model: 'gpt-test',
+      messages: [
+        { role: 'system', content: 'Classify.' },
+        { role: 'user', content: 'I love it' },
+      ],
+      temperature: 0.2,
+      top_p: 0.9,
+      stop: ['END', 'STOP'],
+      max_tokens: 16,
+      seed: 7,
+    });
+    const s = fn.stats();
+    expect(s).toMatchObject({ rows: 1, requests: 1, succeeded: 1, retries: 0 });
+    expect(s.totalTokens).toBeGreaterThan(0);
+    expect(s.totalTokens).toBe(s.promptTokens + s.completionTokens);
+  });
+
+  it('uses the default system prompt and turns n choices into n rows', async () => {
+    const fn = bind(chatModel({ n: '3' }));
+    const rows = expectOk(await fn.predict(['hi'], { signal: never() }));
+    expect(rows).toEqual([
+      ['You are a helpful assistant. => hi'],
+      ['You are a helpful assistant. => hi'],
+      ['You are a helpful assistant. => hi'],
+    ]);
+  });
+
+  it('answers row-specific text (keyword sentiment) for many concurrent rows', async () => {
+    await emu.close();
+    emu = await OpenAIEmulator.start({ apiKeys: [KEY], latencyMs: 20, respond: (r) => (/great|love/.test(r.user) ? 'positive' : 'negative') });
+    const fn = bind(chatModel());
+    const texts = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? `great item ${i}` : `broken item ${i}`));
+    const results = await Promise.all(texts.map((t) => fn.predict([t], { signal: never() })));
+    expect(results.map((r) => expectOk(r)[0]![0])).toEqual(texts.map((_, i) => (i % 2 === 0 ? 'positive' : 'negative')));
+  });
+
+  it('drops a NULL input without calling the API', async () => {
+    const fn = bind(chatModel());
+    expect(expectOk(await fn.predict([null], { signal: never() }))).toEqual([]);
+    expect(emu.counters.requests).toBe(0);
+  });
+
+  it("resolves '${ENV}' api keys, and names the missing variable without its value", async () => {
+    const fn = bind(chatModel({ 'api-key': '${EMU_KEY}' }), { EMU_KEY: KEY });
+    expectOk(await fn.predict(['x'], { signal: never() }));
+    expect(() => bind(chatModel({ 'api-key': '${NOT_SET_ANYWHERE}' }), {})).toThrowError(
+      expect.objectContaining({ code: 'PD4202', message: expect.stringContaining("'NOT_SET_ANYWHERE'") }),
+    );
+  });
+
+  it('accepts a base URL plus task, as DeepSeek users write it', async () => {
+    const fn = bind(chatModel({ provider: 'deepseek', endpoint: emu.url('/v1') }));
+    expectOk(await fn.predict(['x'], { signal: never() }));
+    expect(emu.recorded.at(-1)!.path).toBe('/v1/chat/completions');
+  });
+});
+
+describe('openai provider: embeddings', () => {
+  it('micro-batches concurrent rows into array requests and keeps each row its own vector', async () => {
+    const fn = bind(embeddingModel({ dimension: '6' }));
+    const texts = Array.from({ length: 50 }, (_, i) => `text number ${i}`);
+    const results = await Promise.all(texts.map((t) => fn.predict([t], { signal: never() })));
+    results.forEach((r, i) => expect(expectOk(r)).toEqual([[defaultEmbedding(texts[i]!, 6)]]));
+    const c = emu.counters;
+    expect(c.embeddingInputs).toBe(50);
+    expect(c.embeddingRequests).toBeLessThan(10);
+    expect(fn.stats().requests).toBe(c.embeddingRequests);
+    const body = emu.recorded.at(-1)!.body as Record<string, unknown>;
+    expect(body).toMatchObject({ model: 'text-embedding-3-small', dimensions: 6, encoding_format: 'float' });
+  });
+
+  it('never sends DashScope more than 10 inputs per request', async () => {
+    const model = defineModel(
+      openAIProvider,
+      { provider: 'bailian', endpoint: emu.url('/compatible-mode/v1/embeddings'), apiKey: KEY, model: 'text-embedding-v3' },
+      { outputs: [col('embeddings', FLOAT_ARRAY)] },
+    );
+    const fn = bind(model);
+    const results = await Promise.all(Array.from({ length: 35 }, (_, i) => fn.predict([`row ${i}`], { signal: never() })));
+    results.forEach((r) => expectOk(r));
+    expect(emu.counters.byStatus[400] ?? 0).toBe(0);
+    expect(emu.counters.embeddingRequests).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('openai provider: errors and strategies', () => {
+  it('treats 401 as fatal: no retry, job fails, key never in the message', async () => {
+    const fn = bind(chatModel({ 'api-key': 'sk-wrong-key-abcdefghijklmnop' }));
+    const outcome = await fn.predict(['x'], { signal: never() });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.action).toBe('fail');
+    expect(outcome.error).toBeInstanceOf(ModelPredictError);
+    expect(outcome.error).toMatchObject({ code: 'PD4203', kind: 'fatal', status: 401, attempts: 1 });
+    expect(outcome.error.message).not.toContain('sk-wrong-key-abcdefghijklmnop');
+    expect(outcome.error.message).not.toMatch(/sk-wro\*+mnop/);
+    expect(emu.counters.requests).toBe(1);
+    expect(JSON.stringify(log.entries)).not.toContain('sk-wrong-key-abcdefghijklmnop');
+    expect(fn.quotaKey).not.toContain('sk-wrong-key');
+  });
+
+  it('retries 500s with backoff and then succeeds', async () => {
+    emu.failNext(2, 500);
+    const fn = bind(chatModel());
+    expectOk(await fn.predict(['x'], { signal: never() }));
+    expect(emu.counters.requests).toBe(3);
+    expect(fn.stats()).toMatchObject({ transientErrors: 2, retries: 2, succeeded: 1 });
+  });
+
+  it('gives up after retry-num transient failures and applies retry-fallback-strategy', async () => {
+    emu.failNext(5, 503);
+    const fn = bind(chatModel({ 'retry-num': '2', 'retry-fallback-strategy': 'IGNORE' }));
+    const outcome = await fn.predict(['x'], { signal: never() });
+    expect(outcome).toMatchObject({ ok: false, action: 'drop', error: { code: 'PD4204', kind: 'transient', status: 503, attempts: 3 } });
+    expect(emu.counters.requests).toBe(3);
+  });
+
+  it('IGNORE drops and FAILOVER fails on the first error, without retrying', async () => {
+    emu.failNext(2, 500);
+    const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE' }));
+    const failover = bind(chatModel({ error_handling_strategy: 'FAILOVER' }));
+    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'drop', error: { code: 'PD4203' } });
+    expect(await failover.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4203' } });
+    expect(emu.counters.requests).toBe(2);
+    expect(ignore.stats().dropped).toBe(1);
+    expect(failover.stats().failed).toBe(1);
+  });
+
+  it('treats insufficient_quota 429 as fatal', async () => {
+    emu.failNext(1, 429);
+    const fn = bind(chatModel());
+    expect(await fn.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'fail', error: { kind: 'fatal', status: 429 } });
+    expect(emu.counters.requests).toBe(1);
+  });
+
+  for (const limited of [true, false]) {
+    it(`honours Retry-After on 429 and then succeeds (${limited ? 'request bucket in debt' : 'no request limit: plain pause'})`, async () => {
+      const rateLimited = {
+        status: 429,
+        body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+        headers: { 'retry-after': '1' },
+      };
+      emu.failNext(1, rateLimited);
+      const fn = bind(chatModel(limited ? { 'rate-limit.requests-per-minute': '600' } : {}));
+      const started = Date.now();
+      const outcome = await fn.predict(['x'], { signal: never() });
+      const elapsed = Date.now() - started;
+      expectOk(outcome);
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(3_000);
+      expect(fn.stats()).toMatchObject({ throttled: 1, retries: 1, succeeded: 1 });
+      const snap = await fn.limiter();
+      expect(snap.throttles).toBe(1);
+      if (limited) expect(snap.rateFactor).toBeLessThan(1);
+    });
+  }
+
+  it('retries connection errors as transient', async () => {
+    const dead = await OpenAIEmulator.start();
+    const url = dead.url('/v1/chat/completions');
+    await dead.close();
+    const fn = bind(chatModel({ endpoint: url, 'retry-num': '1' }));
+    const outcome = await fn.predict(['x'], { signal: never() });
+    expect(outcome).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4204', kind: 'transient', attempts: 2 } });
+    if (!outcome.ok) expect(outcome.error.message).toMatch(/connection error/i);
+  });
+
+  it('rejects with the abort reason when the signal aborts mid-call', async () => {
+    emu.setLatency(5_000);
+    const fn = bind(chatModel());
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('row timeout')), 50);
+    await expect(fn.predict(['x'], { signal: controller.signal })).rejects.toThrow('row timeout');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('openai provider: options and schema', () => {
+  it('accepts the option spellings of Flink, VVR and Confluent users', () => {
+    const cases: Record<string, string>[] = [
+      // seed 000 (VVR bailian)
+      { provider: 'bailian', endpoint: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1/chat/completions', 'api-key': 'k', model: 'qwen-turbo', 'system-prompt': 'Classify.' },
+      // seed 001/002 (snake case) and VVR camelCase
+      { provider: 'openai', endpoint: 'https://api.openai.com/v1/chat/completions', 'api-key': 'k', model: 'gpt-4o', system_prompt: 'x' },
+      { provider: 'openai-compat', endpoint: 'https://example.com/v1/chat/completions', apiKey: 'k', model: 'm', systemPrompt: 'y', topP: '0.5', maxTokens: '9' },
+      // seed 003 (Confluent; the catalog merged the CONNECTION's endpoint and api-key)
+      {
+        provider: 'openai',
+        task: 'classification',
+        'openai.connection': 'openai-connection',
+        'openai.model_version': 'gpt-3.5-turbo',
+        'openai.system_prompt': 'Analyze the sentiment.',
+        'openai.PARAMS.temperature': '0.1',
+        'openai.PARAMS.max_tokens': '8',
+        endpoint: 'https://api.openai.com/v1/chat/completions',
+        'api-key': 'k',
+      },
+      // seed 004 (DeepSeek base URL)
+      { provider: 'deepseek', endpoint: 'https://api.deepseek.com/v1', 'api-key': 'k', model: 'deepseek-chat', 'system-prompt': 'x' },
+      // VVR retry spellings
+      { provider: 'qwen', endpoint: 'https://dashscope.aliyuncs.com/compatible-mode/v1', 'api-key': 'k', model: 'qwen-plus', retry_num: '3', error_handling_strategy: 'ignore' },
+    ];
+    for (const raw of cases) expect(openAIProvider.checkSchema(defineModel(openAIProvider, raw))).toEqual([]);
+  });
+
+  it('reports schema and endpoint problems', () => {
+    const twoInputs = chatModel({}, { inputs: [col('a'), col('b')] });
+    expect(openAIProvider.checkSchema(twoInputs).join()).toMatch(/exactly one STRING input/);
+    const chatArray = chatModel({}, { outputs: [col('v', FLOAT_ARRAY)] });
+    expect(openAIProvider.checkSchema(chatArray).join()).toMatch(/one STRING output/);
+    const conflict = chatModel({ task: 'embedding' }, { outputs: [col('v', FLOAT_ARRAY)] });
+    expect(openAIProvider.checkSchema(conflict).join()).toMatch(/contradicts the endpoint/);
+    const deepseekEmbed = defineModel(
+      openAIProvider,
+      { provider: 'deepseek', endpoint: 'https://api.deepseek.com/v1', 'api-key': 'k', model: 'x', task: 'embedding' },
+      { outputs: [col('v', FLOAT_ARRAY)] },
+    );
+    expect(openAIProvider.checkSchema(deepseekEmbed).join()).toMatch(/DeepSeek has no embeddings/);
+    expect(openAIProvider.checkSchema(chatModel({ endpoint: 'not a url' })).join()).toMatch(/not a valid URL/);
+    expect(openAIProvider.checkSchema(chatModel({ 'extra-body': '[1]' })).join()).toMatch(/JSON object/);
+    expect(() => bind(twoInputs)).toThrow(ProviderConfigError);
+  });
+});
