@@ -7,4 +7,9 @@ export const CONNECTOR_ERROR_CODES = {
   PD4305: 'a Kafka source or sink was used in the wrong state (run twice, or used after close)',
   PD4306: 'a row could not be encoded with the Kafka table format',
   PD4307: "'topic-pattern' matched no topic on the cluster",
+  PD4341: "invalid Milvus connection options ('endpoint', 'port', credentials, database, collection or partition name)",
+  PD4342: 'the Milvus collection does not fit the table (missing field, incompatible type, auto-id primary key, unsupported field type)',
+  PD4343: 'a row cannot be written to Milvus (NULL primary key or vector, vector of the wrong dimension, NULL in a non-nullable field)',
+  PD4344: 'Milvus refused or failed a request (connect, create collection, create index, load, upsert)',
+  PD4345: 'a Milvus sink was written after close()',
 } as const;
