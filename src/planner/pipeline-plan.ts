@@ -1,0 +1,46 @@
+import type { Span } from '../errors/diagnostic.js';
+import type { CompiledExpr } from '../expr/index.js';
+import type { ModelEntry, TableEntry } from '../catalog/catalog-entries.js';
+import type { Column, Value } from '../types/data-type.js';
+
+/** Where a pipeline's rows come from. */
+export type SourcePlan =
+  | { readonly kind: 'table'; readonly table: TableEntry }
+  /** VALUES rows, evaluated at plan time (they are constants). */
+  | { readonly kind: 'values'; readonly rows: readonly (readonly Value[])[]; readonly description: string };
+
+export interface PredictConfig {
+  readonly maxConcurrent: number;
+  readonly ordered: boolean;
+  readonly timeoutMs: number;
+}
+
+/** One step between source and sink; rows are positional, each stage says what it outputs. */
+export type StagePlan =
+  /** Row -> one row of these expressions. */
+  | { readonly kind: 'map'; readonly exprs: readonly CompiledExpr[]; readonly description: string }
+  /** Keeps the rows for which the predicate is TRUE (NULL and FALSE drop the row). */
+  | { readonly kind: 'filter'; readonly predicate: CompiledExpr; readonly description: string }
+  /** Appends the model's OUTPUT columns to the row (n outputs give n rows; NULL input drops the row). */
+  | {
+      readonly kind: 'predict';
+      readonly model: ModelEntry;
+      /** The model inputs, already cast to the model's INPUT types. */
+      readonly inputs: readonly CompiledExpr[];
+      readonly config: PredictConfig;
+      readonly description: string;
+    };
+
+export type SinkPlan = { readonly kind: 'table'; readonly table: TableEntry } | { readonly kind: 'print' };
+
+/** One INSERT (or bare SELECT) planned: source -> stages -> sink. Pure data and closures; no I/O. */
+export interface PipelinePlan {
+  /** e.g. "INSERT INTO risk_sink" */
+  readonly name: string;
+  readonly span: Span;
+  readonly source: SourcePlan;
+  readonly stages: readonly StagePlan[];
+  readonly sink: SinkPlan;
+  /** The rows the sink receives: its non-computed, non-virtual columns (or the SELECT's columns for print). */
+  readonly outputColumns: readonly Column[];
+}
