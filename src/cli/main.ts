@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { Daemon } from '../daemon/daemon.js';
+import { loadDaemonConfig } from '../daemon/daemon-config.js';
+import { createDefaultRegistry } from '../daemon/default-registry.js';
+import { compileJob } from '../daemon/compile-job.js';
+import { stopOnSignals } from '../daemon/signals.js';
+import { explainPipeline } from '../planner/explain.js';
+import { modelSpecFor } from '../providers/index.js';
+import type { CatalogContext } from '../catalog/catalog-context.js';
+import { DiagnosticsError } from '../errors/diagnostic.js';
+
+const USAGE = `predictd: run Flink SQL ML_PREDICT jobs over Kafka
+
+Usage:
+  predictd run [--jobs <dir>] [--config <file>] [--log-level <level>]
+  predictd validate <file.sql>...
+  predictd explain <file.sql>...
+  predictd --help | --version
+
+run        runs every *.sql file of the jobs folder, one job per file, and reloads them on change
+validate   checks job files (syntax, names, types, WITH options); exit 1 with every error otherwise
+explain    prints the plan of each INSERT: source -> stages -> sink
+
+Configuration: --config <file> (JSON), else config/predictd.json when present; PREDICTD_* environment
+variables override it (see docs/operations.md).`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        jobs: { type: 'string' },
+        config: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    // A usage error (unknown flag, missing flag value) exits 2, as an unknown command does.
+    process.stderr.write(`predictd: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...files] = positionals;
+  if (values.version) {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8').catch(() => readFile(new URL('../../../package.json', import.meta.url), 'utf8'))) as { version: string };
+    process.stdout.write(`predictd ${pkg.version}\n`);
+    return 0;
+  }
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const configFile = values.config ?? (existsSync('config/predictd.json') ? 'config/predictd.json' : undefined);
+  const overrides: Record<string, unknown> = {};
+  if (values.jobs) overrides['jobs.dir'] = values.jobs;
+  if (values['log-level']) overrides['log.level'] = values['log-level'];
+  const config = loadDaemonConfig({ ...(configFile ? { file: configFile } : {}), env: process.env, overrides });
+
+  switch (command) {
+    case 'run': {
+      const daemon = await Daemon.create(config);
+      const exit = stopOnSignals(daemon);
+      await daemon.start();
+      return exit;
+    }
+    case 'validate':
+    case 'explain': {
+      if (files.length === 0) {
+        process.stderr.write(`predictd ${command}: name at least one .sql file\n`);
+        return 2;
+      }
+      const ctx: CatalogContext = { registry: createDefaultRegistry(), modelSpec: modelSpecFor, defaultKafkaBootstrap: config.kafka.bootstrapServers };
+      let failed = 0;
+      for (const file of files) {
+        let source: string;
+        try {
+          source = await readFile(file, 'utf8');
+        } catch (err) {
+          // One unreadable file fails the run but does not stop the others from being checked.
+          failed++;
+          process.stderr.write(`${file}: cannot read: ${err instanceof Error ? err.message : String(err)}\n`);
+          continue;
+        }
+        try {
+          const plan = compileJob(file, source, ctx);
+          if (command === 'validate') {
+            const count = (kind: string) => plan.catalog.entries().filter((e) => e.kind === kind).length;
+            process.stdout.write(`${file}: OK (${count('table')} tables, ${count('view')} views, ${count('model')} models, ${plan.pipelines.length} pipelines)\n`);
+          } else {
+            const all = [...plan.pipelines, ...plan.explained];
+            process.stdout.write(all.length ? `${all.map((p) => explainPipeline(p, file)).join('\n\n')}\n` : `${file}: no INSERT or SELECT to explain\n`);
+          }
+        } catch (err) {
+          if (!(err instanceof DiagnosticsError)) throw err;
+          failed++;
+          process.stderr.write(`${err.message}\n${err.diagnostics.length} error${err.diagnostics.length === 1 ? '' : 's'} in ${file}\n`);
+        }
+      }
+      return failed > 0 ? 1 : 0;
+    }
+    default:
+      process.stderr.write(`predictd: unknown command '${command}'\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`predictd: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,88 @@
+import type { ModelEntry } from '../catalog/catalog-entries.js';
+import type { PipelinePlan, StagePlan } from '../planner/pipeline-plan.js';
+import type { ExecutablePipeline, Stage } from '../runtime/executable-pipeline.js';
+import { valuesSource } from '../runtime/values-source.js';
+import type { ConnectorContext } from '../spi/connector.js';
+import type { ModelFunction } from '../spi/model-provider.js';
+import type { Row } from '../types/data-type.js';
+import type { DaemonConfig } from './daemon-config.js';
+
+export interface BindContext {
+  readonly connector: ConnectorContext;
+  /** One ModelFunction per model of a job, sharing the daemon-wide limiters. */
+  readonly model: (entry: ModelEntry) => ModelFunction;
+  readonly pipeline: DaemonConfig['pipeline'];
+  /** Writes rows of a bare SELECT (stdout by default). */
+  readonly printSink: () => ExecutablePipeline['sink'];
+}
+
+/** A plan, bound to live clients: connectors' sources and sinks, providers' model functions. */
+export function bindPipeline(plan: PipelinePlan, ctx: BindContext): ExecutablePipeline {
+  const source =
+    plan.source.kind === 'values'
+      ? valuesSource(plan.source.rows.map((r) => [...r]))
+      : plan.source.table.connector.createSource!(plan.source.table.definition, ctx.connector);
+  const sink = plan.sink.kind === 'print' ? ctx.printSink() : plan.sink.table.connector.createSink!(plan.sink.table.definition, ctx.connector);
+  const stages = fuse(plan.stages, ctx);
+  const concurrency = Math.max(0, ...stages.map((s) => (s.kind === 'predict' ? s.maxConcurrent : 0)));
+  return {
+    jobId: ctx.connector.jobId,
+    name: plan.name,
+    source,
+    stages,
+    sink,
+    maxInFlight: concurrency > 0 ? Math.max(1, concurrency * ctx.pipeline.inFlightPerConcurrency) : ctx.pipeline.sinkBatchMaxRows,
+    sinkBatch: { maxRows: ctx.pipeline.sinkBatchMaxRows, lingerMs: ctx.pipeline.sinkLingerMs },
+  };
+}
+
+/** Consecutive map/filter stages run as one transform: one pass over the row, no intermediate arrays. */
+function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
+  const out: Stage[] = [];
+  let pending: Array<Exclude<StagePlan, { kind: 'predict' }>> = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const steps = pending;
+    pending = [];
+    out.push({
+      kind: 'transform',
+      description: steps.map((s) => s.description).join('; '),
+      apply(row: Row): Row[] {
+        let r = row;
+        for (const s of steps) {
+          if (s.kind === 'filter') {
+            if (s.predicate.evaluate(r) !== true) return [];
+          } else {
+            const next: Row = new Array(s.exprs.length);
+            for (let i = 0; i < s.exprs.length; i++) next[i] = s.exprs[i]!.evaluate(r);
+            r = next;
+          }
+        }
+        return [r];
+      },
+    });
+  };
+  for (const s of plans) {
+    if (s.kind !== 'predict') {
+      pending.push(s);
+      continue;
+    }
+    flush();
+    const inputs = s.inputs;
+    const strategy = s.model.definition.options.get<string>('error-handling-strategy')?.toUpperCase();
+    out.push({
+      kind: 'predict',
+      description: s.description,
+      modelName: s.model.name,
+      model: ctx.model(s.model),
+      inputs: (row) => inputs.map((e) => e.evaluate(row)),
+      combine: (row, output) => [...row, ...output],
+      maxConcurrent: s.config.maxConcurrent,
+      ordered: s.config.ordered,
+      timeoutMs: s.config.timeoutMs,
+      onTimeout: strategy === 'IGNORE' ? 'drop' : 'fail',
+    });
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,70 @@
+import convict from 'convict';
+
+/**
+ * The daemon's own settings (not a job's): from a JSON file (`--config`, default
+ * config/predictd.json when present), then PREDICTD_* environment variables, then CLI flags.
+ * docs/operations.md lists every key; a test keeps the two in step.
+ */
+export const daemonConfigSchema = {
+  jobs: {
+    dir: { doc: 'Folder of *.sql job files; each file is one job.', format: String, default: 'config/jobs', env: 'PREDICTD_JOBS_DIR' },
+    watch: { doc: 'Reload jobs when files are added, changed or removed.', format: Boolean, default: true, env: 'PREDICTD_JOBS_WATCH' },
+    reloadDebounceMs: { doc: 'Quiet time after a file change before it is reloaded.', format: 'nat', default: 300, env: 'PREDICTD_JOBS_RELOAD_DEBOUNCE_MS' },
+  },
+  log: {
+    level: { doc: 'pino log level.', format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info', env: 'PREDICTD_LOG_LEVEL' },
+  },
+  shutdown: {
+    timeoutMs: { doc: 'On SIGTERM: the one deadline for draining in-flight calls, flushing sinks and committing.', format: 'nat', default: 30000, env: 'PREDICTD_SHUTDOWN_TIMEOUT_MS' },
+  },
+  pipeline: {
+    inFlightPerConcurrency: { doc: "A job's in-flight window is this many times its max-concurrent-operations (records read but not yet written).", format: 'nat', default: 2, env: 'PREDICTD_PIPELINE_IN_FLIGHT_FACTOR' },
+    sinkBatchMaxRows: { doc: 'Rows per sink write at most.', format: 'nat', default: 500, env: 'PREDICTD_SINK_BATCH_MAX_ROWS' },
+    sinkLingerMs: { doc: 'How long a sink write waits for more rows before it goes.', format: 'nat', default: 5, env: 'PREDICTD_SINK_LINGER_MS' },
+  },
+  kafka: {
+    bootstrapServers: {
+      doc: "Kafka cluster for tables declared without WITH (...) (Confluent style: the table is the topic of the same name, format json).",
+      format: String,
+      default: '',
+      env: 'PREDICTD_KAFKA_BOOTSTRAP_SERVERS',
+    },
+  },
+} as const;
+
+export interface DaemonConfig {
+  readonly jobs: { readonly dir: string; readonly watch: boolean; readonly reloadDebounceMs: number };
+  readonly log: { readonly level: string };
+  readonly shutdown: { readonly timeoutMs: number };
+  readonly pipeline: { readonly inFlightPerConcurrency: number; readonly sinkBatchMaxRows: number; readonly sinkLingerMs: number };
+  readonly kafka: { readonly bootstrapServers: string };
+}
+
+export interface ConfigSources {
+  readonly file?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly overrides?: Readonly<Record<string, unknown>>;
+}
+
+/** Loads and validates the configuration; throws with every problem named. */
+export function loadDaemonConfig(sources: ConfigSources = {}): DaemonConfig {
+  const config = convict(daemonConfigSchema as never, { env: sources.env as NodeJS.ProcessEnv | undefined, args: [] });
+  if (sources.file) config.loadFile(sources.file);
+  for (const [key, value] of Object.entries(sources.overrides ?? {})) config.set(key, value as never);
+  config.validate({ allowed: 'strict' });
+  return config.getProperties() as unknown as DaemonConfig;
+}
+
+/** Flattened keys with their docs, defaults and env names, for docs and `predictd config`. */
+export function describeDaemonConfig(): Array<{ key: string; doc: string; default: unknown; env: string }> {
+  const out: Array<{ key: string; doc: string; default: unknown; env: string }> = [];
+  const walk = (node: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(node)) {
+      const entry = v as { doc?: string; default?: unknown; env?: string };
+      if (entry.doc !== undefined) out.push({ key: prefix + k, doc: entry.doc, default: entry.default, env: entry.env ?? '' });
+      else walk(v as Record<string, unknown>, `${prefix}${k}.`);
+    }
+  };
+  walk(daemonConfigSchema as unknown as Record<string, unknown>, '');
+  return out;
+}

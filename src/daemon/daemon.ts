@@ -1,0 +1,132 @@
+import { resolve } from 'node:path';
+import type { CatalogContext } from '../catalog/catalog-context.js';
+import { createLogger } from '../observability/create-logger.js';
+import { SecretScrubber } from '../observability/secret-scrubber.js';
+import { bindModel, LimiterRegistry, modelSpecFor } from '../providers/index.js';
+import type { Logger } from '../spi/logger.js';
+import type { Registry } from '../spi/registry.js';
+import type { Sink } from '../spi/sink.js';
+import { printConnector } from '../../connectors/print/print-connector.js';
+import { resolveOptions } from '../spi/resolve-options.js';
+import type { DaemonConfig } from './daemon-config.js';
+import { createDefaultRegistry } from './default-registry.js';
+import { JobManager } from './job-manager.js';
+import { JobWatcher } from './job-watcher.js';
+import type { JobStatus } from './job.js';
+
+export interface DaemonDeps {
+  readonly registry?: Registry;
+  readonly log?: Logger;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where log lines go (stdout by default). */
+  readonly writeLog?: (line: string) => void;
+}
+
+type DaemonState = 'CREATED' | 'RUNNING' | 'STOPPING' | 'STOPPED';
+
+/**
+ * The long-running process: a folder of job files, one job per file, hot-reloaded; one
+ * limiter registry shared by every job so a provider's quota is respected daemon-wide.
+ */
+export class Daemon {
+  readonly config: DaemonConfig;
+  readonly log: Logger;
+  readonly scrubber: SecretScrubber;
+  readonly #limiters: LimiterRegistry;
+  readonly #jobs: JobManager;
+  #watcher: JobWatcher | undefined;
+  #state: DaemonState = 'CREATED';
+  #stopping: Promise<void> | undefined;
+
+  private constructor(config: DaemonConfig, deps: DaemonDeps) {
+    this.config = config;
+    this.scrubber = new SecretScrubber();
+    const env = deps.env ?? process.env;
+    this.log = deps.log ?? createLogger({ level: config.log.level, scrubber: this.scrubber, ...(deps.writeLog ? { write: deps.writeLog } : {}) });
+    const registry = deps.registry ?? createDefaultRegistry();
+    this.#limiters = new LimiterRegistry({ log: this.log.child({ component: 'limiter' }) });
+    const catalogContext: CatalogContext = {
+      registry,
+      modelSpec: (factory) => modelSpecFor(factory),
+      defaultKafkaBootstrap: config.kafka.bootstrapServers,
+    };
+    const scrubber = this.scrubber;
+    const limiters = this.#limiters;
+    this.#jobs = new JobManager({
+      registry,
+      log: this.log,
+      env,
+      catalogContext,
+      shutdownTimeoutMs: config.shutdown.timeoutMs,
+      pipeline: config.pipeline,
+      bindModel: (entry, log) => {
+        for (const [key, value] of Object.entries(entry.rawOptions)) if (isSecretKey(key)) scrubber.add(resolveEnv(value, env));
+        return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), env });
+      },
+      printSink: () => stdoutSink(registry, this.log),
+    });
+  }
+
+  static async create(config: DaemonConfig, deps: DaemonDeps = {}): Promise<Daemon> {
+    return new Daemon(config, deps);
+  }
+
+  get state(): DaemonState {
+    return this.#state;
+  }
+
+  /** Loads every job file and starts watching the folder. */
+  async start(): Promise<void> {
+    if (this.#state !== 'CREATED') throw new Error(`the daemon cannot start from state ${this.#state}`);
+    this.#state = 'RUNNING';
+    const dir = resolve(this.config.jobs.dir);
+    this.log.info({ dir, watch: this.config.jobs.watch }, 'predictd starting');
+    const loads: Promise<void>[] = [];
+    this.#watcher = await JobWatcher.start(dir, this.config.jobs.reloadDebounceMs, {
+      changed: (file) => loads.push(this.#jobs.load(file)),
+      removed: (file) => void this.#jobs.remove(file),
+    });
+    await Promise.all(loads);
+    if (!this.config.jobs.watch) this.#watcher.stop();
+  }
+
+  jobs(): JobStatus[] {
+    return this.#jobs.statuses();
+  }
+
+  get jobManager(): JobManager {
+    return this.#jobs;
+  }
+
+  /**
+   * Stop reading, drain in-flight model calls, flush sinks, commit, close clients: all under
+   * one deadline. Idempotent.
+   */
+  stop(deadlineMs = this.config.shutdown.timeoutMs): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#state = 'STOPPING';
+      this.#watcher?.stop();
+      this.log.info({ deadlineMs }, 'predictd stopping');
+      await this.#jobs.stopAll(deadlineMs);
+      await this.#limiters.close();
+      this.#state = 'STOPPED';
+      this.log.info('predictd stopped');
+    })();
+    return this.#stopping;
+  }
+}
+
+function isSecretKey(key: string): boolean {
+  return /(api[-_]?key|secret|password|token|service_key)/i.test(key);
+}
+
+function resolveEnv(value: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value.trim());
+  return m ? env[m[1]!] : value;
+}
+
+function stdoutSink(registry: Registry, log: Logger): Sink {
+  const print = registry.connector('print') ?? printConnector;
+  const { options } = resolveOptions(print.spec, { connector: 'print' });
+  return print.createSink!({ name: 'SELECT', connector: 'print', columns: [], primaryKey: [], options }, { jobId: 'select', log, env: {}, registry });
+}

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { CatalogContext } from '../catalog/catalog-context.js';
+import { DiagnosticsError } from '../errors/diagnostic.js';
+import type { Logger } from '../spi/logger.js';
+import { compileJob } from './compile-job.js';
+import { Job, type JobDeps, type JobStatus } from './job.js';
+
+export interface JobManagerDeps extends JobDeps {
+  readonly catalogContext: CatalogContext;
+  readonly shutdownTimeoutMs: number;
+}
+
+export interface InvalidJob {
+  readonly id: string;
+  readonly file: string;
+  readonly error: string;
+}
+
+/**
+ * Jobs by id (the file name without `.sql`). A changed file is compiled first; only a plan
+ * that validates replaces the running job (stop old, then start new). A file that fails keeps
+ * the old job running and reports `file:line:col: message`.
+ */
+export class JobManager {
+  readonly #deps: JobManagerDeps;
+  readonly #log: Logger;
+  readonly #jobs = new Map<string, Job>();
+  readonly #invalid = new Map<string, InvalidJob>();
+  /** One operation at a time per job, in arrival order. */
+  readonly #queues = new Map<string, Promise<void>>();
+
+  constructor(deps: JobManagerDeps) {
+    this.#deps = deps;
+    this.#log = deps.log;
+  }
+
+  static jobId(file: string): string {
+    return basename(file).replace(/\.sql$/i, '');
+  }
+
+  /** Loads or reloads a job file. */
+  load(file: string): Promise<void> {
+    return this.#enqueue(JobManager.jobId(file), () => this.#load(file));
+  }
+
+  /** The job file disappeared: stop its job. */
+  remove(file: string): Promise<void> {
+    const id = JobManager.jobId(file);
+    return this.#enqueue(id, async () => {
+      this.#invalid.delete(id);
+      const job = this.#jobs.get(id);
+      if (!job) return;
+      this.#jobs.delete(id);
+      this.#log.info({ jobId: id, file }, 'job file removed; stopping the job');
+      await job.stop(this.#deps.shutdownTimeoutMs);
+    });
+  }
+
+  async stopAll(deadlineMs: number): Promise<void> {
+    await Promise.all([...this.#queues.values()]);
+    await Promise.all([...this.#jobs.values()].map((j) => j.stop(deadlineMs)));
+  }
+
+  statuses(): JobStatus[] {
+    return [...this.#jobs.values()].map((j) => j.status());
+  }
+
+  invalid(): InvalidJob[] {
+    return [...this.#invalid.values()];
+  }
+
+  job(id: string): Job | undefined {
+    return this.#jobs.get(id);
+  }
+
+  #enqueue(id: string, op: () => Promise<void>): Promise<void> {
+    const prev = this.#queues.get(id) ?? Promise.resolve();
+    const next = prev.then(op).catch((err: unknown) => this.#log.error({ err, jobId: id }, 'job operation failed'));
+    this.#queues.set(id, next);
+    void next.finally(() => {
+      if (this.#queues.get(id) === next) this.#queues.delete(id);
+    });
+    return next;
+  }
+
+  async #load(file: string): Promise<void> {
+    const id = JobManager.jobId(file);
+    let source: string;
+    try {
+      source = await readFile(file, 'utf8');
+    } catch (err) {
+      this.#log.error({ err, jobId: id, file }, 'cannot read the job file');
+      return;
+    }
+    const hash = createHash('sha256').update(source).digest('hex');
+    const running = this.#jobs.get(id);
+    if (running && running.hash === hash) return;
+    let plan;
+    try {
+      plan = compileJob(file, source, this.#deps.catalogContext);
+    } catch (err) {
+      const message = err instanceof DiagnosticsError ? err.message : String(err);
+      this.#invalid.set(id, { id, file, error: message });
+      this.#log.error({ jobId: id, file, errors: message }, running ? 'job file has errors; the running job keeps running' : 'job file has errors; the job is not started');
+      return;
+    }
+    this.#invalid.delete(id);
+    if (plan.pipelines.length === 0) this.#log.warn({ jobId: id, file }, 'job file has no INSERT or SELECT: nothing to run');
+    if (running) {
+      this.#log.info({ jobId: id, file }, 'job file changed; replacing the running job');
+      this.#jobs.delete(id);
+      await running.stop(this.#deps.shutdownTimeoutMs);
+    }
+    const job = Job.start(id, file, hash, plan, this.#deps);
+    this.#jobs.set(id, job);
+    this.#log.info({ jobId: id, file, pipelines: plan.pipelines.map((p) => p.name) }, running ? 'job restarted' : 'job started');
+    void job.done.then((states) => this.#log.info({ jobId: id, states }, 'job ended'));
+  }
+}
