@@ -25,7 +25,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       level: opts.level,
       base: { service: 'predictd' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT.flatMap((k) => [`"${k}"`, `*["${k}"]`, `*.*["${k}"]`]), censor: '***' },
+      redact: { paths: REDACT.flatMap((k) => [`["${k}"]`, `*["${k}"]`, `*.*["${k}"]`]), censor: '***' },
       serializers: { err: pino.stdSerializers.err },
     },
     destination,

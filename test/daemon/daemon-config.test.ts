@@ -1,0 +1,39 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeDaemonConfig, loadDaemonConfig } from '../../src/daemon/daemon-config.js';
+
+describe('daemon configuration', () => {
+  it('has sensible defaults', () => {
+    const c = loadDaemonConfig({ env: {} });
+    expect(c.jobs).toEqual({ dir: 'config/jobs', watch: true, reloadDebounceMs: 300 });
+    expect(c.shutdown.timeoutMs).toBe(30_000);
+    expect(c.kafka.bootstrapServers).toBe('');
+  });
+
+  it('layers a JSON file, PREDICTD_* variables and flags, in that order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'predictd-config-'));
+    const file = join(dir, 'predictd.json');
+    await writeFile(file, JSON.stringify({ jobs: { dir: '/from/file', reloadDebounceMs: 1000 }, log: { level: 'debug' } }));
+    const c = loadDaemonConfig({ file, env: { PREDICTD_JOBS_RELOAD_DEBOUNCE_MS: '42', PREDICTD_LOG_LEVEL: 'warn' }, overrides: { 'log.level': 'error' } });
+    expect(c.jobs.dir).toBe('/from/file');
+    expect(c.jobs.reloadDebounceMs).toBe(42);
+    expect(c.log.level).toBe('error');
+  });
+
+  it('rejects unknown keys and bad values, naming them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'predictd-config-'));
+    const file = join(dir, 'predictd.json');
+    await writeFile(file, JSON.stringify({ jobs: { dri: 'x' } }));
+    expect(() => loadDaemonConfig({ file, env: {} })).toThrow(/jobs\.dri/);
+    expect(() => loadDaemonConfig({ env: { PREDICTD_LOG_LEVEL: 'loud' } })).toThrow(/log\.level/);
+  });
+
+  it('documents every key with its environment variable', () => {
+    for (const entry of describeDaemonConfig()) {
+      expect(entry.doc.length).toBeGreaterThan(10);
+      expect(entry.env).toMatch(/^PREDICTD_[A-Z_]+$/);
+    }
+  });
+});
