@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../spi/logger.js';
 import type { SourceRecord } from '../spi/source.js';
 import type { Row } from '../types/data-type.js';
@@ -50,6 +51,8 @@ export class Pipeline {
     this.#p = p;
     this.#log = log;
     this.#window = new FlowWindow(p.maxInFlight);
+    // Every call in flight listens on the job's signals: as many listeners as the concurrency.
+    setMaxListeners(0, this.#readAbort.signal, this.#workAbort.signal);
     this.#ordered = p.stages.some((s) => s.kind === 'predict' && s.ordered);
     for (const s of p.stages) if (s.kind === 'predict') this.#permits.set(s, new Semaphore(s.maxConcurrent));
     this.#writer = new SinkWriter(p.sink, {
@@ -200,6 +203,9 @@ export class Pipeline {
     }
     this.stats.rowsOut += unit.rows.length;
     this.#writer.add(unit);
+    // Everything in flight is waiting for the sink: no more rows can come until a write
+    // settles them, so lingering for a fuller batch would only stall the pipeline.
+    if (this.#writer.pendingUnits >= this.#window.inFlight) this.#writer.flushNow();
   }
 
   #settle(unit: WorkUnit, how: 'ack' | 'nack', err?: Error): void {

@@ -48,6 +48,16 @@ export class SinkWriter {
     }
   }
 
+  /** Units waiting for a write (not yet being written). */
+  get pendingUnits(): number {
+    return this.#pending.length;
+  }
+
+  /** Write what is pending now instead of lingering for more rows. */
+  flushNow(): void {
+    if (!this.#writing && this.#pending.length > 0) this.#flushSoon(0);
+  }
+
   get idle(): boolean {
     return !this.#writing && this.#pending.length === 0;
   }
