@@ -220,7 +220,7 @@ export class LimiterRegistry {
 
 interface Generation {
   readonly plan: LimiterPlan;
-  /** Request bucket, minimum spacing and concurrency (weight 1 per request). */
+  /** Request bucket (refilled by the pacer) and concurrency; weight 1 per request. */
   readonly requests: Bottleneck | undefined;
   /** Token bucket (weight = estimated tokens); the outer limiter, requests nest inside it. */
   readonly tokens: Bottleneck | undefined;
