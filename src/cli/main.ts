@@ -91,7 +91,8 @@ async function main(argv: string[]): Promise<number> {
           const plan = compileJob(file, source, ctx);
           if (command === 'validate') {
             const count = (kind: string) => plan.catalog.entries().filter((e) => e.kind === kind).length;
-            process.stdout.write(`${file}: OK (${count('table')} tables, ${count('view')} views, ${count('model')} models, ${plan.pipelines.length} pipelines)\n`);
+            const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+            process.stdout.write(`${file}: OK (${n(count('table'), 'table')}, ${n(count('view'), 'view')}, ${n(count('model'), 'model')}, ${n(plan.pipelines.length, 'pipeline')})\n`);
           } else {
             const all = [...plan.pipelines, ...plan.explained];
             process.stdout.write(all.length ? `${all.map((p) => explainPipeline(p, file)).join('\n\n')}\n` : `${file}: no INSERT or SELECT to explain\n`);

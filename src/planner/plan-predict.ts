@@ -112,7 +112,7 @@ function appendPredict(input: Relation, call: MlPredictNode, args: readonly Expr
   });
   const description =
     `${model.name} (${model.definition.provider}) on ${args.map((a) => printExpr(a)).join(', ')} -> ${outputs.map((o) => `${o.name} ${formatType(o.type)}`).join(', ')}` +
-    ` [max-concurrent-operations=${config.maxConcurrent}, output-mode=${config.ordered ? 'ORDERED' : 'ALLOW_UNORDERED'}, timeout=${config.timeoutMs} ms]`;
+    ` [max-concurrent-operations=${config.maxConcurrent}, output-mode=${config.ordered ? 'ORDERED' : 'ALLOW_UNORDERED'}, timeout=${formatDuration(config.timeoutMs)}]`;
   return withStage(input, { kind: 'predict', model, inputs, config, description }, [...input.columns, ...outputs]);
 }
 
@@ -169,6 +169,13 @@ function predictConfig(map: MapConstructorNode | null, at: Span, ctx: PlanContex
   const timeoutMs = timeout ? parseDuration(timeout.value) : DEFAULTS.timeoutMs;
   if (timeoutMs === undefined || timeoutMs <= 0) return bad(timeout!, `timeout must be a duration such as '30 s' or '3 min', got '${timeout!.value}'`);
   return { maxConcurrent, ordered: modeValue === 'ORDERED', timeoutMs };
+}
+
+/** Milliseconds as Flink writes durations: '3 min', '30 s', '500 ms'. */
+function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
 }
 
 function literal(e: Expr): string | undefined {

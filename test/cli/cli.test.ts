@@ -51,8 +51,8 @@ describe.concurrent('predictd validate', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toEqual([
-      `${VALID}/alter-model.sql: OK (2 tables, 0 views, 1 models, 1 pipelines)`,
-      `${VALID}/temporary-shadowing.sql: OK (3 tables, 0 views, 1 models, 2 pipelines)`,
+      `${VALID}/alter-model.sql: OK (2 tables, 0 views, 1 model, 1 pipeline)`,
+      `${VALID}/temporary-shadowing.sql: OK (3 tables, 0 views, 1 model, 2 pipelines)`,
       `${SEED_002}: OK (3 tables, 0 views, 2 models, 2 pipelines)`,
     ]);
   });
@@ -80,7 +80,7 @@ describe.concurrent('predictd validate', () => {
     const good = `${VALID}/session-settings.sql`;
     const run = await predictd(['validate', bad, good]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe(`${good}: OK (2 tables, 0 views, 1 models, 3 pipelines)\n`);
+    expect(run.stdout).toBe(`${good}: OK (2 tables, 0 views, 1 model, 3 pipelines)\n`);
     expect(run.stderr).toContain(`${expectedErrors(bad)[0]}unknown model 'sentimnet'; did you mean 'sentiment'? [PD2003]`);
     expect(run.stderr).toContain(`1 error in ${bad}`);
   });
@@ -98,7 +98,7 @@ describe.concurrent('predictd validate', () => {
     writeFileSync(file, 'CREATE TABLE orders (id BIGINT, item STRING);\nSELECT * FROM orders;\n');
     const withCluster = await predictd(['validate', file]);
     expect(withCluster.code).toBe(0);
-    expect(withCluster.stdout).toBe(`${file}: OK (1 tables, 0 views, 0 models, 1 pipelines)\n`);
+    expect(withCluster.stdout).toBe(`${file}: OK (1 table, 0 views, 0 models, 1 pipeline)\n`);
     const without = await predictd(['validate', file], { PREDICTD_KAFKA_BOOTSTRAP_SERVERS: '' });
     expect(without.code).toBe(1);
     expect(without.stderr).toContain(`${file}:1:14: `);

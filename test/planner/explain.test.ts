@@ -36,7 +36,7 @@ describe('explainPipeline', () => {
     expect(predict).toMatch(/compliance_model \(openai\) on title -> response STRING/);
     expect(predict).toContain('max-concurrent-operations=10');
     expect(predict).toContain('output-mode=ORDERED');
-    expect(predict).toContain('timeout=180000 ms');
+    expect(predict).toContain('timeout=3 min');
   });
 
   it('lists the projections and the columns the sink receives', () => {

@@ -130,7 +130,7 @@ SET 'table.exec.async-ml-predict.max-concurrent-operations' = '3';
 SET 'table.exec.async-ml-predict.output-mode' = 'ALLOW_UNORDERED';
 ${call(", MAP['max-concurrent-operations', '7', 'async', 'true']")}`);
     expect(predictOf(plan).config).toEqual({ maxConcurrent: 7, ordered: false, timeoutMs: 180_000 });
-    expect(predictOf(plan).description).toContain('[max-concurrent-operations=7, output-mode=ALLOW_UNORDERED, timeout=180000 ms]');
+    expect(predictOf(plan).description).toContain('[max-concurrent-operations=7, output-mode=ALLOW_UNORDERED, timeout=3 min]');
   });
 
   it("takes Confluent's typed CONFIG keys: max_parallelism, client_timeout (seconds, over SET), async_enabled", () => {
