@@ -95,7 +95,9 @@ async function main(argv: string[]): Promise<number> {
             process.stdout.write(`${file}: OK (${n(count('table'), 'table')}, ${n(count('view'), 'view')}, ${n(count('model'), 'model')}, ${n(plan.pipelines.length, 'pipeline')})\n`);
           } else {
             const all = [...plan.pipelines, ...plan.explained];
-            process.stdout.write(all.length ? `${all.map((p) => explainPipeline(p, file)).join('\n\n')}\n` : `${file}: no INSERT or SELECT to explain\n`);
+            const shown = plan.shown.map((s) => `-- ${file}:${s.line}\n${s.text}`);
+            const text = [...shown, ...all.map((p) => explainPipeline(p, file))];
+            process.stdout.write(text.length ? `${text.join('\n\n')}\n` : `${file}: no INSERT or SELECT to explain\n`);
           }
         } catch (err) {
           if (!(err instanceof DiagnosticsError)) throw err;

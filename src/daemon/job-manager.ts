@@ -108,6 +108,7 @@ export class JobManager {
     }
     this.#invalid.delete(id);
     if (plan.pipelines.length === 0) this.#log.warn({ jobId: id, file }, 'job file has no INSERT or SELECT: nothing to run');
+    for (const s of plan.shown) this.#log.info({ jobId: id, file, line: s.line, result: s.text }, 'SHOW / DESCRIBE');
     if (running) {
       this.#log.info({ jobId: id, file }, 'job file changed; replacing the running job');
       this.#jobs.delete(id);

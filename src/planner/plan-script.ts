@@ -2,6 +2,7 @@ import type { Statement } from '../sql/ast/index.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { applyDdl, isDdl, objectName } from '../catalog/apply-ddl.js';
 import { Catalog } from '../catalog/catalog.js';
+import { showStatement } from '../catalog/show-statements.js';
 import { DiagnosticSink, type CatalogContext } from '../catalog/catalog-context.js';
 import { assertNever } from '../types/data-type.js';
 import type { PlanContext } from './plan-context.js';
@@ -14,6 +15,8 @@ export interface ScriptPlan {
   /** One per INSERT and bare SELECT, in file order (EXPLAIN statements are planned but not run). */
   readonly pipelines: readonly PipelinePlan[];
   readonly explained: readonly PipelinePlan[];
+  /** What each SHOW / DESCRIBE / SHOW CREATE statement answered, in file order (credentials as '***'). */
+  readonly shown: readonly { readonly line: number; readonly text: string }[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -27,13 +30,18 @@ export function planScript(statements: readonly Statement[], catalogContext: Cat
   const ctx: PlanContext = { catalog, catalogContext, sink };
   const pipelines: PipelinePlan[] = [];
   const explained: PipelinePlan[] = [];
+  const shown: Array<{ line: number; text: string }> = [];
   const push = (plan: PipelinePlan | undefined, into: PipelinePlan[]) => plan && into.push(plan);
   for (const stmt of statements) planStatement(stmt);
-  return { catalog, pipelines, explained, diagnostics: sink.items };
+  return { catalog, pipelines, explained, shown, diagnostics: sink.items };
 
   function planStatement(stmt: Statement, into: PipelinePlan[] = pipelines): void {
     if (isDdl(stmt)) {
       applyDdl(stmt, catalog, catalogContext, sink);
+      if (stmt.kind === 'ShowNode' || stmt.kind === 'DescribeNode' || stmt.kind === 'ShowCreateNode') {
+        const text = showStatement(stmt, catalog, catalogContext);
+        if (text !== undefined) shown.push({ line: stmt.span.line, text });
+      }
       return;
     }
     switch (stmt.kind) {
