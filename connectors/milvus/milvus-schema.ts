@@ -1,3 +1,4 @@
+import { formatType } from '../../src/types/format-type.js';
 import type { TableColumn, TableDefinition } from '../../src/spi/connector.js';
 import { assertNever, type DataType, type Row, type Value } from '../../src/types/data-type.js';
 import { MilvusConnectorError } from './milvus-connector-error.js';
@@ -47,41 +48,6 @@ export function isVectorColumn(column: TableColumn): boolean {
   return column.type.kind === 'ARRAY' && column.type.element.kind === 'FLOAT';
 }
 
-/** Flink's name of a type, for messages. */
-export function typeName(t: DataType): string {
-  switch (t.kind) {
-    case 'VARCHAR':
-    case 'CHAR':
-      return `${t.kind}(${t.length})`;
-    case 'DECIMAL':
-      return `DECIMAL(${t.precision}, ${t.scale})`;
-    case 'TIME':
-    case 'TIMESTAMP':
-    case 'TIMESTAMP_LTZ':
-      return `${t.kind}(${t.precision})`;
-    case 'ARRAY':
-      return `ARRAY<${typeName(t.element)}>`;
-    case 'MAP':
-      return `MAP<${typeName(t.key)}, ${typeName(t.value)}>`;
-    case 'ROW':
-      return `ROW<${t.fields.map((f) => `${f.name} ${typeName(f.type)}`).join(', ')}>`;
-    case 'STRING':
-    case 'BOOLEAN':
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INT':
-    case 'BIGINT':
-    case 'FLOAT':
-    case 'DOUBLE':
-    case 'DATE':
-    case 'BYTES':
-    case 'NULL':
-      return t.kind;
-    default:
-      return assertNever(t, 'data type');
-  }
-}
-
 /** The columns a Milvus sink writes, checked: problems as sentences (empty when the table fits). */
 export function checkMilvusColumns(table: TableDefinition): string[] {
   const problems: string[] = [];
@@ -93,7 +59,7 @@ export function checkMilvusColumns(table: TableDefinition): string[] {
   } else {
     const column = table.columns.find((c) => c.name === pk[0]);
     if (column && !isPrimaryKeyType(column.type)) {
-      problems.push(`primary key column '${column.name}' is ${typeName(column.type)}; Milvus primary keys are BIGINT (Int64) or STRING (VarChar)`);
+      problems.push(`primary key column '${column.name}' is ${formatType(column.type)}; Milvus primary keys are BIGINT (Int64) or STRING (VarChar)`);
     }
   }
   const vectors = table.columns.filter(isVectorColumn);
@@ -108,7 +74,7 @@ export function checkMilvusColumns(table: TableDefinition): string[] {
     const nameProblem = milvusNameProblem(`column name`, column.name);
     if (nameProblem) problems.push(`${nameProblem} (Milvus field names follow the same rule)`);
     const typeProblem = unsupportedType(column.type);
-    if (typeProblem) problems.push(`column '${column.name}' is ${typeName(column.type)}: ${typeProblem}`);
+    if (typeProblem) problems.push(`column '${column.name}' is ${formatType(column.type)}: ${typeProblem}`);
   }
   return problems;
 }
@@ -285,7 +251,7 @@ const WRITABLE = new Set<string>(['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Fl
 /** How a column's values are written to a field, or why they cannot be. */
 function valueWriter(column: TableColumn, field: MilvusField): ((v: Value) => unknown) | string {
   const t = column.type;
-  const mismatch = `column '${column.name}' (${typeName(t)}) cannot be written to field '${field.name}' (${field.dataType}${field.elementType && field.elementType !== 'None' ? `<${field.elementType}>` : ''})`;
+  const mismatch = `column '${column.name}' (${formatType(t)}) cannot be written to field '${field.name}' (${field.dataType}${field.elementType && field.elementType !== 'None' ? `<${field.elementType}>` : ''})`;
   const scalar = scalarWriter(t, field.dataType, field.maxLength);
   if (scalar) return scalar;
   switch (field.dataType) {

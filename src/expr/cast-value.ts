@@ -1,6 +1,6 @@
 import { assertNever, type DataType, type Value } from '../types/data-type.js';
 import { canExplicitlyCast } from './cast-rules.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { doubleToInteger, wrapInteger } from './integers.js';
 import { fitDecimal, parseDecimalText, parseDoubleText, parseIntegerText } from './number-text.js';
 import { previewValue, RowError } from './row-error.js';

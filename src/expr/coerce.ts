@@ -1,7 +1,7 @@
 import type { DataType, Row, Value } from '../types/data-type.js';
 import { type Caster, makeCaster } from './cast-value.js';
 import { type Compiled, derived } from './compiled-expr.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { isCharacter, isNumeric, isTimestamp, leastRestrictive } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { DataType, Value } from '../types/data-type.js';
 import type { Caster } from './cast-value.js';
 import { converter } from './coerce.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import {
   isCharacter, isConstructed, isNumeric, isTemporal, isTimestamp, leastRestrictive,
 } from './types.js';

@@ -9,7 +9,7 @@ import type { DataType, Row, Value } from '../types/data-type.js';
 import { coerce, commonType } from './coerce.js';
 import { type Compiled, type CompileContext, compileAll, derived } from './compiled-expr.js';
 import { prepareComparison } from './comparison.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { resolveField } from './scope.js';
 import { isInteger, T, withNullable } from './types.js';
 import { mapGet } from './value-compare.js';

@@ -2,7 +2,7 @@ import type { BinaryNode } from '../sql/ast/binary-node.js';
 import type { UnaryNode } from '../sql/ast/unary-node.js';
 import type { DataType, Row, Value } from '../types/data-type.js';
 import { type Compiled, type CompileContext, derived } from './compiled-expr.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { bigintOp, wrapInteger } from './integers.js';
 import { fitDecimal } from './number-text.js';
 import { RowError } from './row-error.js';

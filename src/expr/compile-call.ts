@@ -6,7 +6,7 @@ import type { TrimNode } from '../sql/ast/trim-node.js';
 import { closestMatch } from '../spi/did-you-mean.js';
 import type { Row, Value } from '../types/data-type.js';
 import { type Compiled, type CompileContext, compileAll, derived } from './compiled-expr.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { FUNCTIONS } from './functions.js';
 import { asDate, EXTRACT_UNITS } from './functions/temporal-functions.js';
 import { RowError } from './row-error.js';

@@ -3,7 +3,7 @@ import type { Row, Value } from '../types/data-type.js';
 import { coerce, commonType } from './coerce.js';
 import { type Compiled, type CompileContext, compileAll, constantExpr, derived } from './compiled-expr.js';
 import { prepareComparison } from './comparison.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { isBoolean, withNullable } from './types.js';
 
 type Condition = (row: Row) => boolean;

@@ -3,7 +3,7 @@ import type { Row, Value } from '../types/data-type.js';
 import { typeFromNode } from './cast-rules.js';
 import { makeCaster } from './cast-value.js';
 import { type Compiled, type CompileContext, derived } from './compiled-expr.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { RowError } from './row-error.js';
 import { withNullable } from './types.js';
 

@@ -4,7 +4,7 @@ import { assertNever, type DataType, type Row, type Value } from '../types/data-
 import { canExplicitlyCast, typeFromNode } from './cast-rules.js';
 import { type Caster, makeCaster } from './cast-value.js';
 import { type Compiled, type CompileContext, derived } from './compiled-expr.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { cachedPath, type JsonOutcome, jsonQueryOutcome, jsonValueOutcome } from './json-eval.js';
 import { type JsonPath, JsonPathError } from './json-path.js';
 import { RowError } from './row-error.js';

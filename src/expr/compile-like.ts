@@ -1,7 +1,7 @@
 import type { LikeNode } from '../sql/ast/like-node.js';
 import type { Row, Value } from '../types/data-type.js';
 import { type Compiled, type CompileContext, derived } from './compiled-expr.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { previewValue, RowError } from './row-error.js';
 import { isCharacter, T } from './types.js';
 

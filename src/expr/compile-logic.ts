@@ -7,7 +7,7 @@ import type { Span } from '../errors/diagnostic.js';
 import type { Row, Value } from '../types/data-type.js';
 import { type Compiled, type CompileContext, compileAll, derived } from './compiled-expr.js';
 import { type ComparisonOp, prepareComparison } from './comparison.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import { assertNever } from '../types/data-type.js';
 import { isBoolean, T } from './types.js';
 

@@ -4,7 +4,7 @@ export { Scope } from './scope.js';
 export type { ColumnResolution, ResolutionError, ScopeColumn, ScopeOptions } from './scope.js';
 export { canExplicitlyCast, canImplicitlyCast, typeFromNode } from './cast-rules.js';
 export { castValue } from './cast-value.js';
-export { formatType } from './format-type.js';
+export { formatType } from '../types/format-type.js';
 export { RowError } from './row-error.js';
 export type { RowErrorCode } from './row-error.js';
 export { FUNCTIONS } from './functions.js';

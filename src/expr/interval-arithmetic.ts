@@ -2,7 +2,7 @@ import type { BinaryNode } from '../sql/ast/binary-node.js';
 import type { DataType, Row, Value } from '../types/data-type.js';
 import type { ArithmeticOp } from './compile-arithmetic.js';
 import { type Compiled, type CompileContext, derived, type IntervalKind } from './compiled-expr.js';
-import { formatType } from './format-type.js';
+import { formatType } from '../types/format-type.js';
 import {
   addMonths, dateToEpochDay, dateToTimestamp, epochDayToDate, formatTimeValue, MS_PER_DAY, parseTimeMs, timestampToDate,
 } from './temporal.js';

@@ -2,7 +2,7 @@ import type { DataType, Row, Value } from '../../types/data-type.js';
 import { coerce, commonType } from '../coerce.js';
 import type { Compiled } from '../compiled-expr.js';
 import { type Comparison, orderOf, prepareComparison } from '../comparison.js';
-import { formatType } from '../format-type.js';
+import { formatType } from '../../types/format-type.js';
 import { isBoolean, withNullable } from '../types.js';
 import { fn, type FunctionDef, type TypeVerdict } from './function-def.js';
 

@@ -1,6 +1,6 @@
 import type { DataType, Row, Value } from '../../types/data-type.js';
 import type { Compiled } from '../compiled-expr.js';
-import { formatType } from '../format-type.js';
+import { formatType } from '../../types/format-type.js';
 import {
   isBoolean, isCharacter, isCollection, isInteger, isNumeric, isTemporal, isTimestamp, withNullable,
 } from '../types.js';

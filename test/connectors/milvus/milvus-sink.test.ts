@@ -152,7 +152,7 @@ describe('milvus sink against a real Milvus (milvus-lite)', () => {
     const misfit = openSink([col('id', T.strKey), col('v', T.vector)], { collectionName: name });
     const err = await misfit.write([['k', [1, 0]]], { signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MilvusConnectorError);
-    expect(err).toMatchObject({ code: 'PD4342', message: expect.stringMatching(/column 'id' \(STRING\) cannot be written to field 'id' \(Int64\)/) });
+    expect(err).toMatchObject({ code: 'PD4342', message: expect.stringMatching(/column 'id' \(STRING NOT NULL\) cannot be written to field 'id' \(Int64\)/) });
   });
 
   it('refuses a batch holding a vector of the wrong dimension before any of it is written', async () => {

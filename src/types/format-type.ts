@@ -1,5 +1,7 @@
-import { assertNever, type DataType } from '../types/data-type.js';
-import { MAX_LENGTH } from './types.js';
+import { assertNever, type DataType } from './data-type.js';
+
+/** VARCHAR of this length is Flink's STRING. */
+const MAX_LENGTH = 2147483647;
 
 /**
  * A type as Flink prints it in messages and DESCRIBE output (LogicalType#asSummaryString):
