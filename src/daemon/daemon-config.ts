@@ -30,6 +30,10 @@ export const daemonConfigSchema = {
       env: 'PREDICTD_KAFKA_BOOTSTRAP_SERVERS',
     },
   },
+  admin: {
+    host: { doc: 'Address the admin HTTP server (/healthz, /readyz, /jobs, /metrics) listens on; 0.0.0.0 to reach it from outside a container.', format: String, default: '127.0.0.1', env: 'PREDICTD_ADMIN_HOST' },
+    port: { doc: 'Port of the admin HTTP server; 0 disables it.', format: 'port', default: 9464, env: 'PREDICTD_ADMIN_PORT' },
+  },
 } as const;
 
 export interface DaemonConfig {
@@ -38,6 +42,7 @@ export interface DaemonConfig {
   readonly shutdown: { readonly timeoutMs: number };
   readonly pipeline: { readonly inFlightPerConcurrency: number; readonly sinkBatchMaxRows: number; readonly sinkLingerMs: number };
   readonly kafka: { readonly bootstrapServers: string };
+  readonly admin: { readonly host: string; readonly port: number };
 }
 
 export interface ConfigSources {

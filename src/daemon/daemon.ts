@@ -8,6 +8,7 @@ import type { Registry } from '../spi/registry.js';
 import type { Sink } from '../spi/sink.js';
 import { printConnector } from '../../connectors/print/print-connector.js';
 import { resolveOptions } from '../spi/resolve-options.js';
+import { AdminServer } from './admin-server.js';
 import type { DaemonConfig } from './daemon-config.js';
 import { createDefaultRegistry } from './default-registry.js';
 import { JobManager } from './job-manager.js';
@@ -35,6 +36,9 @@ export class Daemon {
   readonly #limiters: LimiterRegistry;
   readonly #jobs: JobManager;
   #watcher: JobWatcher | undefined;
+  #admin: AdminServer | undefined;
+  /** The job files present at start are loaded (readiness waits for it). */
+  #loaded = false;
   #state: DaemonState = 'CREATED';
   #stopping: Promise<void> | undefined;
 
@@ -75,19 +79,50 @@ export class Daemon {
     return this.#state;
   }
 
-  /** Loads every job file and starts watching the folder. */
+  /**
+   * Starts the admin HTTP server (unless admin.port is 0), loads every job file and starts
+   * watching the folder. A port that cannot be bound fails the start before any job runs.
+   */
   async start(): Promise<void> {
     if (this.#state !== 'CREATED') throw new Error(`the daemon cannot start from state ${this.#state}`);
     this.#state = 'RUNNING';
     const dir = resolve(this.config.jobs.dir);
     this.log.info({ dir, watch: this.config.jobs.watch }, 'predictd starting');
+    if (this.config.admin.port > 0) {
+      try {
+        this.#admin = await this.#startAdmin();
+      } catch (err) {
+        this.#state = 'STOPPED';
+        throw err;
+      }
+      // stop() came while the server was starting: it found no server to stop.
+      if (this.#stopping) {
+        await this.#admin.stop();
+        return;
+      }
+    }
     const loads: Promise<void>[] = [];
     this.#watcher = await JobWatcher.start(dir, this.config.jobs.reloadDebounceMs, {
       changed: (file) => loads.push(this.#jobs.load(file)),
       removed: (file) => void this.#jobs.remove(file),
     });
     await Promise.all(loads);
+    this.#loaded = true;
     if (!this.config.jobs.watch) this.#watcher.stop();
+  }
+
+  #startAdmin(): Promise<AdminServer> {
+    return AdminServer.start({
+      host: this.config.admin.host,
+      port: this.config.admin.port,
+      log: this.log.child({ component: 'admin' }),
+      source: {
+        daemon: () => ({ state: this.#state, loaded: this.#loaded }),
+        jobs: () => this.#jobs.statuses().map((status) => ({ ...status, models: this.#jobs.job(status.id)?.modelStats() ?? [] })),
+        invalid: () => this.#jobs.invalid(),
+        scrub: (text) => this.scrubber.scrub(text),
+      },
+    });
   }
 
   jobs(): JobStatus[] {
@@ -104,6 +139,9 @@ export class Daemon {
    */
   stop(deadlineMs = this.config.shutdown.timeoutMs): Promise<void> {
     this.#stopping ??= (async () => {
+      const admin = this.#admin;
+      this.#admin = undefined;
+      await admin?.stop();
       this.#state = 'STOPPING';
       this.#watcher?.stop();
       this.log.info({ deadlineMs }, 'predictd stopping');

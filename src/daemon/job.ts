@@ -1,4 +1,5 @@
 import type { ModelEntry } from '../catalog/catalog-entries.js';
+import type { BoundModelFunction, ModelStats } from '../providers/index.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import { Pipeline, type PipelineStats } from '../runtime/pipeline.js';
 import type { JobState } from '../runtime/job-state.js';
@@ -20,7 +21,13 @@ export interface JobStatus {
   readonly id: string;
   readonly file: string;
   readonly state: JobState;
-  readonly pipelines: ReadonlyArray<{ name: string; state: JobState; error?: string; stats: PipelineStats }>;
+  readonly pipelines: ReadonlyArray<{ name: string; state: JobState; error?: string; stats: PipelineStats; inFlight: number }>;
+}
+
+/** One model a job bound, with its counters since it was bound (a snapshot). */
+export interface JobModelStats {
+  readonly model: string;
+  readonly stats: ModelStats;
 }
 
 /**
@@ -32,6 +39,7 @@ export class Job {
   readonly file: string;
   readonly hash: string;
   readonly #pipelines: Array<{ name: string; pipeline: Pipeline }> = [];
+  readonly #models = new Map<ModelEntry, ModelFunction>();
   readonly #done: Promise<JobState[]>;
 
   private constructor(id: string, file: string, hash: string, plan: ScriptPlan, deps: JobDeps) {
@@ -39,7 +47,7 @@ export class Job {
     this.file = file;
     this.hash = hash;
     const log = deps.log.child({ jobId: id });
-    const models = new Map<ModelEntry, ModelFunction>();
+    const models = this.#models;
     plan.pipelines.forEach((p, i) => {
       const pipelineId = plan.pipelines.length > 1 ? `${id}-${i + 1}` : id;
       const plog = log.child({ pipeline: p.name });
@@ -86,12 +94,24 @@ export class Job {
         state: pipeline.state,
         ...(pipeline.failure ? { error: pipeline.failure.message } : {}),
         stats: { ...pipeline.stats },
+        inFlight: pipeline.inFlight,
       })),
     };
+  }
+
+  /** Read-only: the counters of each model this job bound, in binding order (models without counters are left out). */
+  modelStats(): JobModelStats[] {
+    const out: JobModelStats[] = [];
+    for (const [entry, fn] of this.#models) if (hasStats(fn)) out.push({ model: entry.name, stats: fn.stats() });
+    return out;
   }
 
   /** Stops every pipeline under one deadline (in parallel). Idempotent. */
   async stop(deadlineMs: number): Promise<void> {
     await Promise.all(this.#pipelines.map(({ pipeline }) => pipeline.stop(deadlineMs)));
   }
+}
+
+function hasStats(fn: ModelFunction): fn is ModelFunction & Pick<BoundModelFunction, 'stats'> {
+  return typeof (fn as Partial<BoundModelFunction>).stats === 'function';
 }

@@ -10,6 +10,12 @@ describe('daemon configuration', () => {
     expect(c.jobs).toEqual({ dir: 'config/jobs', watch: true, reloadDebounceMs: 300 });
     expect(c.shutdown.timeoutMs).toBe(30_000);
     expect(c.kafka.bootstrapServers).toBe('');
+    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9464 });
+  });
+
+  it('takes the admin address from PREDICTD_ADMIN_*, and rejects a port out of range', () => {
+    expect(loadDaemonConfig({ env: { PREDICTD_ADMIN_HOST: '0.0.0.0', PREDICTD_ADMIN_PORT: '0' } }).admin).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(() => loadDaemonConfig({ env: { PREDICTD_ADMIN_PORT: '70000' } })).toThrow(/admin\.port/);
   });
 
   it('layers a JSON file, PREDICTD_* variables and flags, in that order', async () => {

@@ -14,11 +14,14 @@ export interface DaemonHarness {
   stop(): Promise<void>;
 }
 
-/** A daemon in this process over a fresh jobs folder holding the given files. */
+/**
+ * A daemon in this process over a fresh jobs folder holding the given files. Its admin HTTP
+ * server is off (`admin.port` 0) unless the settings name a port, so daemons never collide on one.
+ */
 export async function startDaemon(files: Record<string, string>, settings: Record<string, unknown> = {}): Promise<DaemonHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'predictd-jobs-'));
   for (const [name, sql] of Object.entries(files)) await writeFile(join(dir, name), sql);
-  const config = loadDaemonConfig({ env: {}, overrides: { 'jobs.dir': dir, 'log.level': 'info', 'shutdown.timeoutMs': 10_000, ...settings } });
+  const config = loadDaemonConfig({ env: {}, overrides: { 'jobs.dir': dir, 'log.level': 'info', 'shutdown.timeoutMs': 10_000, 'admin.port': 0, ...settings } });
   const logs: Array<Record<string, unknown>> = [];
   const daemon = await Daemon.create(config, { env: process.env, writeLog: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   await daemon.start();
