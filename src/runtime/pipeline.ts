@@ -45,7 +45,7 @@ export class Pipeline {
   #failure: Error | undefined;
   #runPromise: Promise<void> | undefined;
   #finished: Promise<JobState> | undefined;
-  readonly stats: PipelineStats = { recordsIn: 0, rowsOut: 0, nullInputsDropped: 0, predictionsDropped: 0, modelCalls: 0, sinkRetries: 0 };
+  readonly #stats: PipelineStats = { recordsIn: 0, rowsOut: 0, nullInputsDropped: 0, predictionsDropped: 0, modelCalls: 0, sinkRetries: 0 };
 
   private constructor(p: ExecutablePipeline, log: Logger) {
     this.#p = p;
@@ -73,6 +73,11 @@ export class Pipeline {
 
   get state(): JobState {
     return this.#fsm.state;
+  }
+
+  /** Counters so far (a copy). */
+  get stats(): PipelineStats {
+    return { ...this.#stats, sinkRetries: this.#writer.writeRetries };
   }
 
   get failure(): Error | undefined {
@@ -123,7 +128,7 @@ export class Pipeline {
   }
 
   #push(record: SourceRecord): void {
-    this.stats.recordsIn++;
+    this.#stats.recordsIn++;
     this.#window.admit();
     const unit: WorkUnit = { seq: this.#seq++, record, rows: [record.row], ready: false };
     if (this.#ordered) this.#queue.push(unit);
@@ -154,20 +159,20 @@ export class Pipeline {
   async #predict(stage: PredictStage, row: Row): Promise<Row[]> {
     const inputs = stage.inputs(row);
     if (inputs.some((v) => v === null)) {
-      this.stats.nullInputsDropped++;
+      this.#stats.nullInputsDropped++;
       return [];
     }
     const permits = this.#permits.get(stage)!;
     await permits.acquire(this.#workAbort.signal);
     const timeout = AbortSignal.timeout(stage.timeoutMs);
     try {
-      this.stats.modelCalls++;
+      this.#stats.modelCalls++;
       const signal = AbortSignal.any([this.#workAbort.signal, timeout]);
       // The race makes the timeout hold even for a model that ignores its signal.
       const outcome = await abortable(stage.model.predict(inputs, { signal }), signal);
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
       if (outcome.action === 'drop') {
-        this.stats.predictionsDropped++;
+        this.#stats.predictionsDropped++;
         this.#log.warn({ model: stage.modelName, err: outcome.error }, 'prediction failed; row dropped (error-handling-strategy)');
         return [];
       }
@@ -175,7 +180,7 @@ export class Pipeline {
     } catch (err) {
       if (timeout.aborted && !this.#workAbort.signal.aborted && !(err instanceof RowFailure)) {
         if (stage.onTimeout === 'drop') {
-          this.stats.predictionsDropped++;
+          this.#stats.predictionsDropped++;
           this.#log.warn({ model: stage.modelName, timeoutMs: stage.timeoutMs }, 'prediction timed out; row dropped');
           return [];
         }
@@ -201,7 +206,7 @@ export class Pipeline {
       this.#settle(unit, 'ack');
       return;
     }
-    this.stats.rowsOut += unit.rows.length;
+    this.#stats.rowsOut += unit.rows.length;
     this.#writer.add(unit);
     // Everything in flight is waiting for the sink: no more rows can come until a write
     // settles them, so lingering for a fuller batch would only stall the pipeline.
@@ -237,7 +242,6 @@ export class Pipeline {
 
   #closeAll(): Promise<void> {
     this.#closing ??= (async () => {
-      this.stats.sinkRetries = this.#writer.writeRetries;
       for (const step of [() => this.#p.source.close(), () => this.#p.sink.close(), ...this.#models().map((m) => () => m.close())]) {
         try {
           await step();

@@ -132,8 +132,10 @@ describe('Pipeline', () => {
     const acks: Acks = { acked: [], nacked: [] };
     const sink = memorySink({ failFirst: 2 });
     const m = model(async () => ({ ok: true, rows: [['x']] }));
-    await pipeline(idSource(4, acks), [predictStage(m)], sink).start();
+    const p = pipeline(idSource(4, acks), [predictStage(m)], sink);
+    await p.start();
     expect(sink.writes).toBeGreaterThanOrEqual(3);
+    expect(p.stats.sinkRetries).toBe(2);
     expect(sink.rows.length).toBe(3);
     expect(acks.acked.length).toBe(4);
   });
