@@ -1,6 +1,6 @@
 import { ModelCallError } from '../spi/model-provider.js';
 import type { ModelResponse } from '../spi/model-provider.js';
-import type { Permit } from './rate-limiter.js';
+import type { Permit } from './limiter-lease.js';
 
 /** One attempt as the retry loop sees it. Aborts and closed limiters reject instead. */
 export type CallResult =

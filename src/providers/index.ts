@@ -1,8 +1,10 @@
 export { registerProviders } from './register.js';
 export { bindModel } from './model-function.js';
 export type { BindOptions, BoundModelFunction, ModelStats } from './model-function.js';
-export { LimiterRegistry, planLimits, stricterLimits } from './rate-limiter.js';
-export type { AcquireRequest, LimiterLease, LimiterPlan, LimiterSnapshot, Permit, RateLimits } from './rate-limiter.js';
+export { LimiterRegistry } from './limiter-registry.js';
+export { planLimits, stricterLimits } from './limit-plan.js';
+export type { LimiterPlan, RateLimits } from './limit-plan.js';
+export type { AcquireRequest, LimiterLease, LimiterSnapshot, Permit } from './limiter-lease.js';
 export { SHARED_MODEL_SPEC, modelSpecFor, compileModelPolicy, backoffDelay } from './shared-model-options.js';
 export type { BackoffPolicy, ErrorHandlingStrategy, FallbackStrategy, ModelPolicy } from './shared-model-options.js';
 export { specToMarkdown } from './spec-to-markdown.js';

@@ -3,7 +3,7 @@ import type { ModelResponse } from '../spi/model-provider.js';
 import type { Value } from '../types/data-type.js';
 import { asCallError, type CallResult } from './call-result.js';
 import { ProviderClosedError } from './provider-errors.js';
-import type { LimiterLease } from './rate-limiter.js';
+import type { LimiterLease } from './limiter-lease.js';
 
 /** What the batcher needs from a client: its estimate and its array call. */
 export interface BatchTarget {

@@ -13,8 +13,9 @@ import { assertNever } from '../types/data-type.js';
 import { asCallError, type CallResult } from './call-result.js';
 import { systemClock, type Clock } from './clock.js';
 import { MicroBatcher } from './micro-batcher.js';
-import { ModelPredictError, ProviderClosedError, ProviderConfigError } from './provider-errors.js';
-import type { LimiterLease, LimiterRegistry, LimiterSnapshot } from './rate-limiter.js';
+import { modelConfigError, ModelPredictError, ProviderClosedError } from './provider-errors.js';
+import type { LimiterLease, LimiterSnapshot } from './limiter-lease.js';
+import type { LimiterRegistry } from './limiter-registry.js';
 import { backoffDelay, compileModelPolicy, type ModelPolicy } from './shared-model-options.js';
 
 export interface BindOptions {
@@ -78,7 +79,7 @@ type MutableStats = { -readonly [K in keyof ModelStats]: ModelStats[K] };
  */
 export function bindModel(factory: ModelProviderFactory, model: ModelDefinition, opts: BindOptions): BoundModelFunction {
   const problems = factory.checkSchema(model);
-  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const policy = compileModelPolicy(model.options);
   const log = opts.log.child({ model: model.name, provider: model.provider });
   const client = factory.create(model, { log, env: opts.env });

@@ -8,6 +8,11 @@ export class ProviderConfigError extends PredictdError {
   }
 }
 
+/** PD4201: a model's options or columns do not fit its provider; `problem` may list several, joined by '; '. */
+export function modelConfigError(model: { readonly name: string }, problem: string): ProviderConfigError {
+  return new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
+}
+
 /**
  * The error inside a failed PredictOutcome: which model, what kind of failure, after how many
  * attempts. The provider's ModelCallError is the cause; neither carries credentials.

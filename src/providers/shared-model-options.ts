@@ -1,6 +1,6 @@
 import type { ConfigSpec, OptionSpec, ResolvedOptions } from '../spi/config-spec.js';
 import type { ModelProviderFactory } from '../spi/model-provider.js';
-import type { RateLimits } from './rate-limiter.js';
+import type { RateLimits } from './limit-plan.js';
 
 /**
  * Options every model accepts whatever its provider: the shared limiter and the retry policy.

@@ -1,4 +1,5 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
+import { MODEL_TASKS } from '../model-tasks.js';
 import { OPENAI_SPEC } from '../openai/openai-options.js';
 
 /** Azure accepts at most 2048 embedding inputs per request (wire-formats §3.2). */
@@ -56,7 +57,7 @@ export const AZURE_OPENAI_SPEC: ConfigSpec = Object.freeze({
     },
     {
       key: 'task',
-      type: { kind: 'enum', values: ['text_generation', 'classification', 'regression', 'clustering', 'embedding', 'chat', 'embeddings'] },
+      type: { kind: 'enum', values: MODEL_TASKS },
       description:
         'Confluent task. `embedding`/`embeddings` call `/embeddings`; every other task calls `/chat/completions`. ' +
         'Must agree with the endpoint suffix when both are given; needed only when the endpoint has no suffix.',

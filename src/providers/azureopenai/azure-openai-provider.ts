@@ -1,12 +1,14 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
+import { parseClientTimeout } from '../client-timeout.js';
+import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { resolveEnvRefs } from '../env-refs.js';
+import { isEmbeddingTask } from '../model-tasks.js';
 import { parseEndpoint, type OpenAITask } from '../openai/endpoint.js';
 import { DEFAULT_SYSTEM_PROMPT } from '../openai/openai-options.js';
-import { ProviderConfigError } from '../provider-errors.js';
-import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
+import { checkColumns, warnIgnoredOptions } from '../openai/task-checks.js';
+import { modelConfigError } from '../provider-errors.js';
 import { createAzureOpenAIClient, type AzureOpenAIClientConfig } from './azure-openai-client.js';
 import { AZURE_MAX_BATCH, AZURE_OPENAI_SPEC, DEFAULT_CLIENT_TIMEOUT } from './azure-openai-options.js';
-import { endpointDeferred, endpointPlaceholder, isEmbeddingTask, parseClientTimeout } from './cloud-common.js';
 
 export const azureOpenAIProvider: ModelProviderFactory = Object.freeze({
   names: Object.freeze(['azureopenai']),
@@ -66,41 +68,19 @@ function checkSchema(model: ModelDefinition): readonly string[] {
   return problems;
 }
 
-function checkColumns(model: ModelDefinition, task: OpenAITask): string[] {
-  const problems: string[] = [];
-  const { inputs, outputs } = model;
-  if (inputs.length !== 1 || !isStringLike(inputs[0]!.type)) {
-    problems.push(`the ${task} task takes exactly one STRING input column, not ${describeColumns(inputs)}`);
-  }
-  if (task === 'chat') {
-    if (outputs.length !== 1 || !isStringLike(outputs[0]!.type)) {
-      problems.push(`the chat task produces exactly one STRING output column, not ${describeColumns(outputs)}`);
-    }
-  } else if (outputs.length !== 1 || !isFloatArray(outputs[0]!.type)) {
-    problems.push(`the embeddings task produces exactly one ARRAY<FLOAT> (or ARRAY<DOUBLE>) output column, not ${describeColumns(outputs)}`);
-  }
-  return problems;
-}
-
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
-  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const config = compileAzureConfig(model, ctx.env);
   const log = ctx.log.child({ task: config.task, deploymentURL: config.deploymentURL });
-  // Portable jobs may carry options of the other task; as the OpenAI provider, say so once.
-  const irrelevant = config.task === 'chat' ? EMBEDDINGS_ONLY : CHAT_ONLY;
-  const ignored = irrelevant.filter((k) => Object.hasOwn(model.options.raw, k));
-  if (ignored.length > 0) log.warn({ ignored }, `options without effect on a ${config.task} model are ignored`);
+  warnIgnoredOptions(model.options, config.task, log.warn.bind(log));
   return createAzureOpenAIClient(config, log);
 }
-
-const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format'];
-const EMBEDDINGS_ONLY = ['dimension', 'max-batch-size'];
 
 /** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
 export function compileAzureConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): AzureOpenAIClientConfig {
   const o = model.options;
-  const fail = (problem: string) => new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
+  const fail = (problem: string) => modelConfigError(model, problem);
   const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
   const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
   const placeholder = endpointPlaceholder(endpoint);

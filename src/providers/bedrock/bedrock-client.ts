@@ -2,9 +2,13 @@ import type { Logger } from '../../spi/logger.js';
 import type { ModelClient, ModelResponse } from '../../spi/model-provider.js';
 import { ModelCallError } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
-import { CHARS_PER_TOKEN, fingerprint, parseJson, postOnce, textOf } from '../azureopenai/cloud-common.js';
+import { fingerprint } from '../fingerprint.js';
+import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
-import { DEFAULT_EXPECTED_COMPLETION_TOKENS } from '../openai/openai-options.js';
+import { parseJson } from '../parse-json.js';
+import { postOnce } from '../post-once.js';
+import { textOf } from '../text-of.js';
+import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
 import { bedrockError } from './bedrock-errors.js';
 import { codecFor, usageOf, type BedrockGeneration, type BedrockWireFormat } from './bedrock-formats.js';
 import { signSigV4, type AwsCredentials } from './sigv4.js';
@@ -39,15 +43,14 @@ export function bedrockQuotaKey(config: Pick<BedrockClientConfig, 'url' | 'model
 export class BedrockClient implements ModelClient {
   readonly quotaKey: string;
   readonly #config: BedrockClientConfig;
-  readonly #log: Logger;
   readonly #redact: (text: string) => string;
   readonly #now: () => Date;
-  #nullInputs = 0;
+  readonly #noteNullInput: () => void;
 
   constructor(config: BedrockClientConfig, log: Logger, now: () => Date = () => new Date()) {
     this.#config = config;
-    this.#log = log;
     this.#now = now;
+    this.#noteNullInput = nullInputWarning(log);
     this.quotaKey = bedrockQuotaKey(config);
     const secrets = config.auth.kind === 'sigv4' ? [config.auth.credentials.secretAccessKey, config.auth.credentials.sessionToken ?? ''] : [config.auth.apiKey];
     const redactors = secrets.filter((s) => s.length > 0).map(makeRedactor);
@@ -55,17 +58,14 @@ export class BedrockClient implements ModelClient {
   }
 
   estimateTokens(inputs: readonly Value[]): number {
-    const g = this.#config.generation;
-    const text = textOf(inputs[0]).length;
-    if (codecFor(this.#config.format).output === 'embedding') return Math.max(1, Math.ceil(text / CHARS_PER_TOKEN));
-    return Math.ceil(((g.systemPrompt?.length ?? 0) + text) / CHARS_PER_TOKEN) + (g.maxTokens ?? DEFAULT_EXPECTED_COMPLETION_TOKENS);
+    if (codecFor(this.#config.format).output === 'embedding') return estimateEmbeddingTokens(inputs[0]);
+    return estimateChatTokens(inputs[0], this.#config.generation);
   }
 
   async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
     const input = inputs[0];
     if (input === null || input === undefined) {
-      this.#nullInputs++;
-      if (this.#nullInputs === 1) this.#log.warn('NULL model input: the row is dropped without calling the API (logged once)');
+      this.#noteNullInput();
       return { rows: [] };
     }
     const codec = codecFor(this.#config.format);

@@ -1,3 +1,4 @@
+import { parseHttpUrl } from '../parse-http-url.js';
 import type { BedrockInputFormat } from './bedrock-options.js';
 import { uriEncode } from './sigv4.js';
 
@@ -19,13 +20,8 @@ const AWS_HOST = /(?:^|\.)bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.(?:vpce\.)?am
 
 /** `…/model/{modelId}/invoke` or `…/converse`; the id may arrive raw (`v1:0`) or encoded (`v1%3A0`). */
 export function parseBedrockEndpoint(endpoint: string): BedrockEndpoint | { readonly problem: string } {
-  let url: URL;
-  try {
-    url = new URL(endpoint.trim());
-  } catch {
-    return { problem: `endpoint '${endpoint}' is not a valid URL` };
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `endpoint '${endpoint}' must be an http(s) URL` };
+  const url = parseHttpUrl(endpoint);
+  if ('problem' in url) return url;
   const m = /^(.*?)\/model\/(.+)\/(invoke|converse)\/?$/.exec(url.pathname);
   if (!m) {
     return { problem: `endpoint '${endpoint}' must end in /model/<model id>/invoke or /model/<model id>/converse` };

@@ -1,5 +1,6 @@
 import { ModelCallError } from '../../spi/model-provider.js';
-import { isRecord, parseJson, type HttpAnswer } from '../azureopenai/cloud-common.js';
+import { isRecord, parseJson } from '../parse-json.js';
+import type { HttpAnswer } from '../post-once.js';
 import { parseRetryAfter } from '../retry-after.js';
 
 /** botocore's standard retry mode treats these codes as throttling (`retries/standard.py`). */

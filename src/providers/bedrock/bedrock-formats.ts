@@ -2,7 +2,7 @@ import type { TokenUsage } from '../../spi/model-provider.js';
 import { ModelCallError } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { assertNever } from '../../types/data-type.js';
-import { isRecord } from '../azureopenai/cloud-common.js';
+import { isRecord } from '../parse-json.js';
 import type { BedrockOperation } from './bedrock-endpoint.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, type BedrockInputFormat } from './bedrock-options.js';
 

@@ -1,5 +1,5 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
-import { MODEL_TASKS } from '../azureopenai/cloud-common.js';
+import { MODEL_TASKS } from '../model-tasks.js';
 
 export const BEDROCK_INPUT_FORMATS = Object.freeze(['AMAZON-TITAN-EMBED', 'AMAZON-TITAN-TEXT', 'ANTHROPIC-MESSAGES'] as const);
 export type BedrockInputFormat = (typeof BEDROCK_INPUT_FORMATS)[number];

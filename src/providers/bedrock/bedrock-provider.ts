@@ -1,8 +1,10 @@
 import type { ResolvedOptions } from '../../spi/config-spec.js';
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
-import { endpointDeferred, endpointPlaceholder, isEmbeddingTask, parseClientTimeout } from '../azureopenai/cloud-common.js';
+import { parseClientTimeout } from '../client-timeout.js';
+import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { resolveEnvRefs } from '../env-refs.js';
-import { ProviderConfigError } from '../provider-errors.js';
+import { isEmbeddingTask } from '../model-tasks.js';
+import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
 import { BedrockClient, type BedrockAuth, type BedrockClientConfig } from './bedrock-client.js';
 import { detectInputFormat, isEmbeddingFormat, parseBedrockEndpoint, type BedrockEndpoint } from './bedrock-endpoint.js';
@@ -112,7 +114,7 @@ function checkCredentials(o: ResolvedOptions): string[] {
 
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
-  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const config = compileBedrockConfig(model, ctx.env);
   return new BedrockClient(config, ctx.log.child({ modelId: config.modelId, format: config.format }));
 }
@@ -120,7 +122,7 @@ function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
 /** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
 export function compileBedrockConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): BedrockClientConfig {
   const o = model.options;
-  const fail = (problem: string) => new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
+  const fail = (problem: string) => modelConfigError(model, problem);
   const endpointText = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
   const placeholder = endpointPlaceholder(endpointText);
   if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'; replace it with your region and model id`);

@@ -2,9 +2,14 @@ import type { Logger } from '../../spi/logger.js';
 import type { ModelClient, ModelResponse, TokenUsage } from '../../spi/model-provider.js';
 import { ModelCallError } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
-import { CHARS_PER_TOKEN, fingerprint, isRecord, parseJson, postOnce, textOf } from '../azureopenai/cloud-common.js';
+import { fingerprint } from '../fingerprint.js';
+import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
-import { DEFAULT_EXPECTED_COMPLETION_TOKENS } from '../openai/openai-options.js';
+import { isRecord, parseJson } from '../parse-json.js';
+import { postOnce } from '../post-once.js';
+import { sendNonNullTexts } from '../send-non-null-texts.js';
+import { textOf } from '../text-of.js';
+import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
 import type { GoogleTask } from './googleai-endpoint.js';
 import { googleError } from './googleai-errors.js';
 
@@ -39,20 +44,14 @@ export function createGoogleAIClient(config: GoogleAIClientConfig, log: Logger):
 abstract class GoogleClientBase {
   readonly quotaKey: string;
   protected readonly config: GoogleAIClientConfig;
-  protected readonly log: Logger;
   protected readonly redact: (text: string) => string;
-  #nullInputs = 0;
+  protected readonly noteNullInput: () => void;
 
   constructor(config: GoogleAIClientConfig, log: Logger) {
     this.config = config;
-    this.log = log;
     this.quotaKey = googleQuotaKey(config);
     this.redact = makeRedactor(config.apiKey);
-  }
-
-  protected noteNullInput(): void {
-    this.#nullInputs++;
-    if (this.#nullInputs === 1) this.log.warn('NULL model input: the row is dropped without calling the API (logged once)');
+    this.noteNullInput = nullInputWarning(log);
   }
 
   /** One POST to `base/model:method`; non-2xx answers become ModelCallErrors, 2xx bodies parsed JSON. */
@@ -74,8 +73,7 @@ abstract class GoogleClientBase {
 
 class GeminiGenerateClient extends GoogleClientBase implements ModelClient {
   estimateTokens(inputs: readonly Value[]): number {
-    const prompt = Math.ceil(((this.config.systemPrompt?.length ?? 0) + textOf(inputs[0]).length) / CHARS_PER_TOKEN);
-    return prompt + (this.config.maxTokens ?? DEFAULT_EXPECTED_COMPLETION_TOKENS);
+    return estimateChatTokens(inputs[0], this.config);
   }
 
   async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
@@ -128,7 +126,7 @@ class GeminiEmbeddingClient extends GoogleClientBase implements ModelClient {
   }
 
   estimateTokens(inputs: readonly Value[]): number {
-    return Math.max(1, Math.ceil(textOf(inputs[0]).length / CHARS_PER_TOKEN));
+    return estimateEmbeddingTokens(inputs[0]);
   }
 
   async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
@@ -137,34 +135,25 @@ class GeminiEmbeddingClient extends GoogleClientBase implements ModelClient {
   }
 
   /** One row: `:embedContent`; several: `:batchEmbedContents`, each request repeating the model. Neither reports usage. */
-  async callBatch(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]> {
-    const texts: string[] = [];
-    const positions: number[] = [];
-    batch.forEach((inputs, i) => {
-      const v = inputs[0];
-      if (v === null || v === undefined) this.noteNullInput();
-      else {
-        texts.push(textOf(v));
-        positions.push(i);
-      }
-    });
-    const results: ModelResponse[] = batch.map(() => ({ rows: [] }));
-    if (texts.length === 0) return results;
+  callBatch(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]> {
+    return sendNonNullTexts(batch, this.noteNullInput, (texts) => this.#embed(texts, opts.signal));
+  }
+
+  async #embed(texts: readonly string[], signal: AbortSignal): Promise<ModelResponse[]> {
     let vectors: unknown[];
     if (texts.length === 1) {
-      const json = await this.post('embedContent', this.#request(texts[0]!), opts.signal);
+      const json = await this.post('embedContent', this.#request(texts[0]!), signal);
       vectors = [json['embedding']];
     } else {
-      const json = await this.post('batchEmbedContents', { requests: texts.map((t) => this.#request(t)) }, opts.signal);
+      const json = await this.post('batchEmbedContents', { requests: texts.map((t) => this.#request(t)) }, signal);
       vectors = Array.isArray(json['embeddings']) ? json['embeddings'] : [];
       if (vectors.length !== texts.length) throw new ModelCallError('fatal', `malformed Gemini response: expected ${texts.length} embeddings, got ${vectors.length}`);
     }
-    vectors.forEach((v, k) => {
+    return vectors.map((v): ModelResponse => {
       const values = isRecord(v) ? v['values'] : undefined;
       if (!Array.isArray(values)) throw new ModelCallError('fatal', 'malformed Gemini response: an embedding has no values array');
-      results[positions[k]!] = { rows: [[values as number[]]] };
+      return { rows: [[values as number[]]] };
     });
-    return results;
   }
 
   #request(text: string): Record<string, unknown> {

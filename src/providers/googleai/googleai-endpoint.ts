@@ -1,3 +1,5 @@
+import { parseHttpUrl } from '../parse-http-url.js';
+
 export type GoogleTask = 'generate' | 'embed';
 
 export interface GoogleEndpoint {
@@ -17,13 +19,8 @@ const METHODS: Readonly<Record<string, GoogleTask>> = {
 
 /** `…/{v1beta|v1|v1alpha}/models/{model}[:method]`; the method picks the task. */
 export function parseGoogleEndpoint(endpoint: string): GoogleEndpoint | { readonly problem: string } {
-  let url: URL;
-  try {
-    url = new URL(endpoint.trim());
-  } catch {
-    return { problem: `endpoint '${endpoint}' is not a valid URL` };
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `endpoint '${endpoint}' must be an http(s) URL` };
+  const url = parseHttpUrl(endpoint);
+  if ('problem' in url) return url;
   // The key belongs in api-key: a URL is printed in logs and errors, an option marked secret is not.
   if (url.searchParams.has('key')) return { problem: "the endpoint carries '?key=': put the API key in option 'api-key' instead" };
   const m = /^(.*?)\/((?:models|tunedModels)\/[^/:]+)(?::([A-Za-z]+))?\/?$/.exec(url.pathname);

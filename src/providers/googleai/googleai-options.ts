@@ -1,5 +1,5 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
-import { MODEL_TASKS } from '../azureopenai/cloud-common.js';
+import { MODEL_TASKS } from '../model-tasks.js';
 
 /** `batchEmbedContents` takes at most 100 requests (wire-formats §6.4). */
 export const GOOGLE_MAX_BATCH = 100;

@@ -1,7 +1,9 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
-import { endpointDeferred, endpointPlaceholder, isEmbeddingTask, parseClientTimeout } from '../azureopenai/cloud-common.js';
+import { parseClientTimeout } from '../client-timeout.js';
+import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { resolveEnvRefs } from '../env-refs.js';
-import { ProviderConfigError } from '../provider-errors.js';
+import { isEmbeddingTask } from '../model-tasks.js';
+import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
 import { createGoogleAIClient, type GoogleAIClientConfig } from './googleai-client.js';
 import { parseGoogleEndpoint, type GoogleTask } from './googleai-endpoint.js';
@@ -66,7 +68,7 @@ function checkColumns(model: ModelDefinition, task: GoogleTask): string[] {
 
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
-  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const config = compileGoogleConfig(model, ctx.env);
   return createGoogleAIClient(config, ctx.log.child({ task: config.task, model: config.model }));
 }
@@ -74,7 +76,7 @@ function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
 /** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
 export function compileGoogleConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): GoogleAIClientConfig {
   const o = model.options;
-  const fail = (problem: string) => new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
+  const fail = (problem: string) => modelConfigError(model, problem);
   const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
   const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
   const placeholder = endpointPlaceholder(endpoint);

@@ -1,15 +1,15 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ModelResponse, ProviderContext } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { abortableSleep } from '../clock.js';
-import { ProviderConfigError } from '../provider-errors.js';
+import { isEmbeddingTask } from '../model-tasks.js';
+import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isFloatingPoint, isStringLike } from '../schema-rules.js';
+import { CHARS_PER_TOKEN } from '../token-estimate.js';
 import { hashingEmbedding } from './hashing-embedding.js';
 import { LOCAL_SPEC } from './local-options.js';
 import { analyzeSentiment } from './sentiment.js';
 
 type LocalTask = 'sentiment' | 'embedding';
-
-const CHARS_PER_TOKEN = 4;
 
 /** Offline models for demos and tests: AFINN sentiment and hashing-trick embeddings. No network. */
 export const localProvider: ModelProviderFactory = Object.freeze({
@@ -21,8 +21,7 @@ export const localProvider: ModelProviderFactory = Object.freeze({
 });
 
 function taskOf(model: ModelDefinition): LocalTask {
-  const task = (model.options.get<string>('task') ?? 'sentiment').toLowerCase();
-  return task === 'embedding' || task === 'embeddings' ? 'embedding' : 'sentiment';
+  return isEmbeddingTask(model.options.get<string>('task')) ? 'embedding' : 'sentiment';
 }
 
 function checkSchema(model: ModelDefinition): readonly string[] {
@@ -47,7 +46,7 @@ function checkSchema(model: ModelDefinition): readonly string[] {
 
 function create(model: ModelDefinition, _ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
-  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const o = model.options;
   return new LocalClient({
     task: taskOf(model),

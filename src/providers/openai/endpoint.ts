@@ -1,3 +1,5 @@
+import { parseHttpUrl } from '../parse-http-url.js';
+
 export type OpenAITask = 'chat' | 'embeddings';
 
 export interface ParsedEndpoint {
@@ -26,15 +28,8 @@ const TASK_NAMES: Readonly<Record<string, OpenAITask>> = {
 
 /** As Flink's OpenAI provider: the suffix is matched lower-cased with trailing '/' stripped. */
 export function parseEndpoint(endpoint: string): ParsedEndpoint | { readonly problem: string } {
-  let url: URL;
-  try {
-    url = new URL(endpoint.trim());
-  } catch {
-    return { problem: `endpoint '${endpoint}' is not a valid URL` };
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { problem: `endpoint '${endpoint}' must be an http(s) URL` };
-  }
+  const url = parseHttpUrl(endpoint);
+  if ('problem' in url) return url;
   let path = url.pathname.replace(/\/+$/, '');
   let task: OpenAITask | undefined;
   for (const [suffix, t] of SUFFIXES) {

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { ModelCallError } from '../../spi/model-provider.js';
+import { causeChain } from '../cause-chain.js';
 import { parseRetryAfter } from '../retry-after.js';
 
 /**
@@ -33,17 +34,6 @@ export function toModelCallError(err: unknown, redact: (text: string) => string)
   }
   if (err instanceof OpenAIError) return new ModelCallError('fatal', redact(err.message));
   return new ModelCallError('fatal', redact(`unexpected error: ${err instanceof Error ? err.message : String(err)}`));
-}
-
-function causeChain(err: Error): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let depth = 0; e instanceof Error && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    parts.push(typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message);
-    e = e.cause;
-  }
-  return parts.join(': ');
 }
 
 /** Removes the key, and the masked forms servers echo ('Incorrect API key provided: sk-ab...yz'). */

@@ -1,8 +1,7 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
+import { DEFAULT_EXPECTED_COMPLETION_TOKENS } from '../token-estimate.js';
 
 export const DEFAULT_SYSTEM_PROMPT = 'You are a helpful assistant.';
-/** Completion tokens assumed by estimateTokens when `max-tokens` is unset. */
-export const DEFAULT_EXPECTED_COMPLETION_TOKENS = 256;
 
 /**
  * WITH options of the OpenAI-wire providers (openai, openai-compat, bailian, qwen, deepseek).

@@ -1,11 +1,10 @@
-import type { ResolvedOptions } from '../../spi/config-spec.js';
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
 import { resolveEnvRefs } from '../env-refs.js';
-import { ProviderConfigError } from '../provider-errors.js';
-import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
+import { modelConfigError } from '../provider-errors.js';
 import { parseEndpoint, resolveTask, type OpenAITask, type ParsedEndpoint } from './endpoint.js';
 import { createOpenAIClient, type OpenAIClientConfig } from './openai-client.js';
 import { DEFAULT_SYSTEM_PROMPT, OPENAI_SPEC } from './openai-options.js';
+import { checkColumns, warnIgnoredOptions } from './task-checks.js';
 
 /** DashScope (Model Studio) embeddings accept at most 10 inputs per request (wire-formats §2.3). */
 const DASHSCOPE_MAX_BATCH = 10;
@@ -45,25 +44,9 @@ function checkSchema(model: ModelDefinition): readonly string[] {
   return problems;
 }
 
-function checkColumns(model: ModelDefinition, task: OpenAITask): string[] {
-  const problems: string[] = [];
-  const { inputs, outputs } = model;
-  if (inputs.length !== 1 || !isStringLike(inputs[0]!.type)) {
-    problems.push(`the ${task} task takes exactly one STRING input column, not ${describeColumns(inputs)}`);
-  }
-  if (task === 'chat') {
-    if (outputs.length !== 1 || !isStringLike(outputs[0]!.type)) {
-      problems.push(`the chat task produces exactly one STRING output column, not ${describeColumns(outputs)}`);
-    }
-  } else if (outputs.length !== 1 || !isFloatArray(outputs[0]!.type)) {
-    problems.push(`the embeddings task produces exactly one ARRAY<FLOAT> (or ARRAY<DOUBLE>) output column, not ${describeColumns(outputs)}`);
-  }
-  return problems;
-}
-
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
-  if (problems.length > 0) throw new ProviderConfigError('PD4201', `model '${model.name}': ${problems.join('; ')}`);
+  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const config = compileConfig(model, ctx.env);
   const log = ctx.log.child({ task: config.task, baseURL: config.baseURL });
   warnIgnoredOptions(model.options, config.task, log.warn.bind(log));
@@ -76,11 +59,11 @@ export function compileConfig(model: ModelDefinition, env: Readonly<Record<strin
   const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
   const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
   const parsed = parseEndpoint(endpoint);
-  if ('problem' in parsed) throw new ProviderConfigError('PD4201', `model '${model.name}': ${parsed.problem}`);
+  if ('problem' in parsed) throw modelConfigError(model, parsed.problem);
   const task = resolveTask(parsed.task, o.get<string>('task'), o.get<string>('openai.input_format'));
-  if (typeof task === 'object') throw new ProviderConfigError('PD4201', `model '${model.name}': ${task.problem}`);
+  if (typeof task === 'object') throw modelConfigError(model, task.problem);
   const extra = parseExtraBody(o.get<string>('extra-body'));
-  if (typeof extra === 'string') throw new ProviderConfigError('PD4201', `model '${model.name}': ${extra}`);
+  if (typeof extra === 'string') throw modelConfigError(model, extra);
   const stop = o.get<string>('stop');
   return Object.freeze({
     provider: model.provider.toLowerCase(),
@@ -119,14 +102,4 @@ function parseExtraBody(text: string | undefined): Record<string, unknown> | str
     // reported below
   }
   return "option 'extra-body' must be a JSON object";
-}
-
-const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format'];
-const EMBEDDINGS_ONLY = ['dimension', 'max-batch-size'];
-
-/** Portable jobs may carry options of the other task; Flink ignores them, we say so once. */
-function warnIgnoredOptions(options: ResolvedOptions, task: OpenAITask, warn: (obj: object, msg: string) => void): void {
-  const irrelevant = task === 'chat' ? EMBEDDINGS_ONLY : CHAT_ONLY;
-  const ignored = irrelevant.filter((k) => Object.hasOwn(options.raw, k));
-  if (ignored.length > 0) warn({ ignored }, `options without effect on a ${task} model are ignored`);
 }

@@ -1,0 +1,12 @@
+/**
+ * Endpoints copied from provider docs keep placeholders such as `<REGION>`; like `${ENV}`
+ * references they make the URL uncheckable at validation time. Returns the first one.
+ */
+export function endpointPlaceholder(endpoint: string): string | undefined {
+  return /<[^<>]*>/.exec(endpoint)?.[0];
+}
+
+/** True when the endpoint can only be checked once the environment is known (create()). */
+export function endpointDeferred(endpoint: string): boolean {
+  return endpoint.includes('${') || endpointPlaceholder(endpoint) !== undefined;
+}

@@ -1,0 +1,57 @@
+import type OpenAI from 'openai';
+import type { ModelResponse, TokenUsage } from '../../spi/model-provider.js';
+import { ModelCallError } from '../../spi/model-provider.js';
+import type { Value } from '../../types/data-type.js';
+
+/** The chat settings of the OpenAI wire format, shared by the openai and azureopenai providers. */
+export interface ChatSettings {
+  /** Sent when set (Azure: optional, the deployment picks the model). */
+  readonly model?: string | undefined;
+  readonly systemPrompt: string;
+  readonly temperature?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly presencePenalty?: number | undefined;
+  readonly n?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly responseFormat?: 'text' | 'json_object' | undefined;
+  /** Merged into the body first: the settings above win over it. */
+  readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The chat completions request for one row; unset settings are not sent. */
+export function chatBody(c: ChatSettings, input: string): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+  const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [];
+  if (c.systemPrompt.length > 0) messages.push({ role: 'system', content: c.systemPrompt });
+  messages.push({ role: 'user', content: input });
+  const body: Record<string, unknown> = { ...c.extraBody };
+  if (c.model !== undefined) body['model'] = c.model;
+  body['messages'] = messages;
+  if (c.temperature !== undefined) body['temperature'] = c.temperature;
+  if (c.topP !== undefined) body['top_p'] = c.topP;
+  if (c.stop !== undefined && c.stop.length > 0) body['stop'] = [...c.stop];
+  if (c.maxTokens !== undefined) body['max_tokens'] = c.maxTokens;
+  if (c.presencePenalty !== undefined) body['presence_penalty'] = c.presencePenalty;
+  if (c.n !== undefined) body['n'] = c.n;
+  if (c.seed !== undefined) body['seed'] = c.seed;
+  if (c.responseFormat !== undefined) body['response_format'] = { type: c.responseFormat };
+  return body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+}
+
+/** One output row per choice, in choice order, with the completion's usage. */
+export function chatResponse(completion: OpenAI.Chat.Completions.ChatCompletion): ModelResponse {
+  if (!Array.isArray(completion?.choices)) throw new ModelCallError('fatal', 'malformed chat completion: no choices array');
+  const rows = [...completion.choices]
+    .sort((a, b) => a.index - b.index)
+    .map((choice): Value[] => [choice.message?.content ?? '']);
+  const usage = mapUsage(completion.usage);
+  return usage ? { rows, usage } : { rows };
+}
+
+function mapUsage(usage: OpenAI.CompletionUsage | undefined | null): TokenUsage | undefined {
+  if (!usage) return undefined;
+  const promptTokens = usage.prompt_tokens ?? 0;
+  const completionTokens = usage.completion_tokens ?? 0;
+  return { promptTokens, completionTokens, totalTokens: usage.total_tokens ?? promptTokens + completionTokens };
+}

@@ -1,0 +1,52 @@
+import type OpenAI from 'openai';
+import type { ModelResponse, TokenUsage } from '../../spi/model-provider.js';
+import { ModelCallError } from '../../spi/model-provider.js';
+
+/** The embedding settings of the OpenAI wire format, shared by the openai and azureopenai providers. */
+export interface EmbeddingSettings {
+  /** Sent when set (Azure: optional, the deployment picks the model). */
+  readonly model?: string | undefined;
+  readonly dimension?: number | undefined;
+  /** Merged into the body first: the settings above win over it. */
+  readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The embeddings request for the texts of a batch: a single string for one text. */
+export function embeddingBody(c: EmbeddingSettings, texts: readonly string[]): OpenAI.EmbeddingCreateParams {
+  const body: Record<string, unknown> = { ...c.extraBody };
+  if (c.model !== undefined) body['model'] = c.model;
+  body['input'] = texts.length === 1 ? texts[0] : [...texts];
+  // encoding_format is explicit: without it the SDK asks for base64 and decodes it itself.
+  body['encoding_format'] = 'float';
+  if (c.dimension !== undefined) body['dimensions'] = c.dimension;
+  return body as unknown as OpenAI.EmbeddingCreateParams;
+}
+
+/** One response per text, in the order of `texts`, each with its share of the batch's usage. */
+export function embeddingResponses(response: OpenAI.CreateEmbeddingResponse, texts: readonly string[]): ModelResponse[] {
+  const data = response?.data;
+  if (!Array.isArray(data) || data.length !== texts.length) {
+    throw new ModelCallError('fatal', `malformed embeddings response: expected ${texts.length} vectors, got ${Array.isArray(data) ? data.length : 'none'}`);
+  }
+  const shares = splitUsage(response.usage?.prompt_tokens, response.usage?.total_tokens, texts.map((t) => t.length));
+  return [...data]
+    .sort((a, b) => a.index - b.index)
+    .map((item, k): ModelResponse => {
+      if (!Array.isArray(item.embedding)) throw new ModelCallError('fatal', 'malformed embeddings response: embedding is not an array');
+      const usage = shares[k];
+      return usage ? { rows: [[item.embedding]], usage } : { rows: [[item.embedding]] };
+    });
+}
+
+/** A batch's usage shared out over its rows in proportion to their length; the shares add up to the total. */
+function splitUsage(prompt: number | undefined, total: number | undefined, weights: readonly number[]): (TokenUsage | undefined)[] {
+  if (prompt === undefined && total === undefined) return weights.map(() => undefined);
+  const t = total ?? prompt ?? 0;
+  const sum = weights.reduce((a, b) => a + Math.max(1, b), 0);
+  let given = 0;
+  return weights.map((w, i) => {
+    const share = i === weights.length - 1 ? t - given : Math.floor((t * Math.max(1, w)) / sum);
+    given += share;
+    return { promptTokens: share, completionTokens: 0, totalTokens: share };
+  });
+}
