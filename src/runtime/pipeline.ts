@@ -20,6 +20,9 @@ export interface PipelineStats {
   sinkRetries: number;
 }
 
+/** After a failure, how long records already in flight get to be written before the job closes. */
+const FAILURE_DRAIN_MS = 30_000;
+
 class RowFailure extends Error {
   override readonly name = 'RowFailure';
 }
@@ -45,6 +48,7 @@ export class Pipeline {
   #failure: Error | undefined;
   #runPromise: Promise<void> | undefined;
   #finished: Promise<JobState> | undefined;
+  #closing: Promise<void> | undefined;
   readonly #stats: PipelineStats = { recordsIn: 0, rowsOut: 0, nullInputsDropped: 0, predictionsDropped: 0, modelCalls: 0, sinkRetries: 0 };
 
   private constructor(p: ExecutablePipeline, log: Logger) {
@@ -198,6 +202,10 @@ export class Pipeline {
       this.#toSink(unit);
       return;
     }
+    this.#flushReadyHead();
+  }
+
+  #flushReadyHead(): void {
     while (this.#queue.length > 0 && this.#queue[0]!.ready) this.#toSink(this.#queue.shift()!);
   }
 
@@ -218,7 +226,11 @@ export class Pipeline {
     else unit.record.nack(err ?? new Error('failed'));
     if (this.#ordered) {
       const i = this.#queue.indexOf(unit);
-      if (i >= 0) this.#queue.splice(i, 1);
+      if (i >= 0) {
+        this.#queue.splice(i, 1);
+        // A failed head must not hold back the finished units behind it.
+        if (i === 0) this.#flushReadyHead();
+      }
     }
     this.#window.settle();
   }
@@ -237,8 +249,6 @@ export class Pipeline {
     }
     await this.#closeAll();
   }
-
-  #closing: Promise<void> | undefined;
 
   #closeAll(): Promise<void> {
     this.#closing ??= (async () => {
@@ -274,7 +284,7 @@ export class Pipeline {
       this.#failure = err;
       this.#log.error({ err }, `job failed: ${context}; nothing past the failed record is committed`);
       this.#readAbort.abort(err);
-      await this.#drain(AbortSignal.timeout(30_000));
+      await this.#drain(AbortSignal.timeout(FAILURE_DRAIN_MS));
     }
     return this.#endState();
   }

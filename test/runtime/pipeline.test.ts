@@ -206,3 +206,23 @@ describe('Pipeline and a permanently failing sink', () => {
     expect(p.failure?.message).toContain('cannot be encoded');
   });
 });
+
+describe('Pipeline, ORDERED, when the head of the queue fails', () => {
+  it('does not hold back the finished records behind it, so the failure completes promptly', async () => {
+    const acks: Acks = { acked: [], nacked: [] };
+    const sink = memorySink();
+    const m = model(async (input) => {
+      if (input === 'text 1') {
+        await delay(50);
+        return { ok: false, action: 'fail', error: new Error('boom') };
+      }
+      return { ok: true, rows: [['ok']] };
+    });
+    const started = Date.now();
+    const p = pipeline(idSource(5, acks), [predictStage(m, { maxConcurrent: 4 })], sink, 8);
+    expect(await p.start()).toBe('FAILED');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(acks.nacked).toEqual([1]);
+    expect(p.inFlight).toBe(0);
+  });
+});
