@@ -22,9 +22,10 @@ export const printConnector: ConnectorFactory = {
     const toLogger = table.options.get<boolean>('logger') === true;
     const stream = table.options.get<boolean>('standard-error') ? process.stderr : process.stdout;
     const log = ctx.log.child({ sink: table.name });
+    const types = table.columns.filter((c) => !c.virtual).map((c) => c.type);
     return {
       async write(rows) {
-        const lines = rows.map((row) => prefix + formatRow(row));
+        const lines = rows.map((row) => prefix + formatRow(row, types));
         if (toLogger) {
           for (const line of lines) log.info({ row: line }, 'PrintSinkOutputWriter');
           return;
