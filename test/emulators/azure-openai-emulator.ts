@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { defaultEmbedding } from './openai-emulator.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultEmbedding, EmulatorServer, header, listenLoopback, textOf, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
 
 /**
  * A loopback Azure OpenAI resource (provider-wire-formats.md §3, §9):
@@ -51,7 +50,7 @@ export interface AzureOpenAIEmulatorOptions {
   /** Prompts for which the content filter answers 400 content_filter. */
   readonly filtered?: (text: string) => boolean;
   /** At most `requests` accepted requests in any `windowMs`; more get 429. */
-  readonly rateLimit?: { readonly requests: number; readonly windowMs: number };
+  readonly rateLimit?: SlidingWindowLimit;
 }
 
 export interface AzureRecordedRequest {
@@ -63,10 +62,7 @@ export interface AzureRecordedRequest {
   readonly status: number;
 }
 
-export interface AzureCounters {
-  readonly requests: number;
-  readonly succeeded: number;
-  readonly byStatus: Readonly<Record<number, number>>;
+export interface AzureCounters extends BaseCounters {
   readonly chatRequests: number;
   readonly embeddingRequests: number;
   readonly embeddingInputs: number;
@@ -75,27 +71,15 @@ export interface AzureCounters {
 const DEFAULT_VERSIONS = ['2023-05-15', '2024-02-01', '2024-06-01', '2024-10-21', '2024-08-01-preview', '2025-01-01-preview'];
 const UNAUTHORIZED =
   'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
-const RECORD_LIMIT = 200;
 
-export class AzureOpenAIEmulator {
-  readonly origin: string;
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+export class AzureOpenAIEmulator extends EmulatorServer<AzureRecordedRequest, AzureScriptedFailure> {
   readonly #opts: AzureOpenAIEmulatorOptions;
   readonly #deployments: Readonly<Record<string, AzureDeployment>>;
-  #latencyMs: number;
-  #accepted: number[] = [];
-  #failures: AzureScriptedFailure[] = [];
-  #recorded: AzureRecordedRequest[] = [];
-  #counters = { requests: 0, succeeded: 0, byStatus: {} as Record<number, number>, chatRequests: 0, embeddingRequests: 0, embeddingInputs: 0 };
-  #closed = false;
+  #counters = { chatRequests: 0, embeddingRequests: 0, embeddingInputs: 0 };
 
-  private constructor(server: Server, origin: string, opts: AzureOpenAIEmulatorOptions) {
-    this.#server = server;
-    this.origin = origin;
+  private constructor(loopback: Loopback, opts: AzureOpenAIEmulatorOptions) {
+    super(loopback, { latencyMs: opts.latencyMs });
     this.#opts = opts;
-    this.#latencyMs = opts.latencyMs ?? 0;
     this.#deployments = opts.deployments ?? {
       'gpt-4o-mini': { kind: 'chat', model: 'gpt-4o-mini-2024-07-18' },
       'text-embedding-3-small': { kind: 'embeddings', model: 'text-embedding-3-small' },
@@ -103,20 +87,7 @@ export class AzureOpenAIEmulator {
   }
 
   static async start(opts: AzureOpenAIEmulatorOptions = {}): Promise<AzureOpenAIEmulator> {
-    let emulator: AzureOpenAIEmulator | undefined;
-    const server = createServer((req, res) => (emulator ? emulator.#handle(req, res) : res.destroy()));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const em = new AzureOpenAIEmulator(server, `http://127.0.0.1:${port}`, opts);
-    server.on('connection', (socket) => {
-      em.#sockets.add(socket);
-      socket.on('close', () => em.#sockets.delete(socket));
-    });
-    emulator = em;
-    return em;
+    return new AzureOpenAIEmulator(await listenLoopback(), opts);
   }
 
   /** A deployment URL as the Azure portal shows it, e.g. url('gpt-4o-mini', 'chat'). */
@@ -126,43 +97,11 @@ export class AzureOpenAIEmulator {
   }
 
   get counters(): AzureCounters {
-    return { ...this.#counters, byStatus: { ...this.#counters.byStatus } };
+    return { ...this.baseCounters(), ...this.#counters };
   }
 
-  get recorded(): readonly AzureRecordedRequest[] {
-    return [...this.#recorded];
-  }
-
-  setLatency(ms: number): void {
-    this.#latencyMs = ms;
-  }
-
-  /** The next `count` authenticated, valid requests fail as scripted. */
-  failNext(count: number, failure: AzureScriptedFailure | number): void {
-    const f = typeof failure === 'number' ? { status: failure } : failure;
-    for (let i = 0; i < count; i++) this.#failures.push(f);
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    for (const s of this.#sockets) s.destroy();
-    await closed;
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => this.#route(req, res, Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => res.destroy());
-  }
-
-  #route(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
-    this.#counters.requests++;
+  protected override route(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+    const rawBody = raw.toString('utf8');
     const url = new URL(req.url ?? '/', this.origin);
     const path = url.pathname.replace(/\/+$/, '');
     const query = Object.fromEntries(url.searchParams);
@@ -170,9 +109,8 @@ export class AzureOpenAIEmulator {
     const authorization = header(req, 'authorization');
     let body: unknown;
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      this.#recorded.push({ path, query, apiKey, authorization, body, status });
-      if (this.#recorded.length > RECORD_LIMIT) this.#recorded.shift();
-      this.#send(res, status, payload, headers);
+      this.record({ path, query, apiKey, authorization, body, status });
+      this.sendJson(res, status, payload, { 'content-type': 'application/json', 'apim-request-id': randomUUID(), 'x-ms-region': 'East US', ...headers });
     };
 
     const m = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(path);
@@ -215,35 +153,23 @@ export class AzureOpenAIEmulator {
     if (kind === 'chat' && this.#opts.filtered && messagesOf(b).some((msg) => this.#opts.filtered!(textOf(msg.content)))) {
       return reply(400, contentFilterBody());
     }
-    const scripted = this.#failures.shift();
+    const scripted = this.nextFailure();
     if (scripted) return reply(scripted.status, scripted.body ?? defaultFailure(scripted.status, version), { ...(scripted.headers ?? {}) });
-    const limited = this.#admit(kind, version);
+    const limited = this.#rateLimited(kind, version);
     if (limited) return reply(429, limited.body, limited.headers);
 
     const answer = kind === 'chat' ? this.#chat(name, deployment, b) : this.#embeddings(deployment, b);
     const respond = () => {
       if (res.destroyed) return;
-      this.#counters.succeeded++;
+      this.stats.succeeded++;
       reply(200, answer, { 'x-ratelimit-remaining-requests': '999', 'x-ratelimit-remaining-tokens': '99000' });
     };
-    if (this.#latencyMs <= 0) return respond();
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      respond();
-    }, this.#latencyMs);
-    this.#timers.add(timer);
+    this.afterLatency(respond);
   }
 
-  #admit(kind: DeploymentKind, version: string): { body: unknown; headers: Record<string, string> } | undefined {
-    const rl = this.#opts.rateLimit;
-    if (!rl) return undefined;
-    const now = performance.now();
-    while (this.#accepted.length > 0 && this.#accepted[0]! <= now - rl.windowMs) this.#accepted.shift();
-    if (this.#accepted.length < rl.requests) {
-      this.#accepted.push(now);
-      return undefined;
-    }
-    const waitMs = Math.max(1, Math.ceil(this.#accepted[0]! + rl.windowMs - now));
+  #rateLimited(kind: DeploymentKind, version: string): { body: unknown; headers: Record<string, string> } | undefined {
+    const waitMs = this.admit(this.#opts.rateLimit);
+    if (waitMs === undefined) return undefined;
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     return {
       body: rateLimitBody(kind, version, seconds),
@@ -297,17 +223,6 @@ export class AzureOpenAIEmulator {
     };
   }
 
-  #send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string>): void {
-    this.#counters.byStatus[status] = (this.#counters.byStatus[status] ?? 0) + 1;
-    if (res.destroyed || res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'application/json', 'apim-request-id': randomUUID(), 'x-ms-region': 'East US', ...headers });
-    res.end(JSON.stringify(payload));
-  }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(',') : v;
 }
 
 interface Message {
@@ -390,14 +305,4 @@ function contentFilterBody(): unknown {
 function safeFilterResults(): unknown {
   const safe = { filtered: false, severity: 'safe' };
   return { hate: safe, self_harm: safe, sexual: safe, violence: safe };
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && 'text' in p ? String(p.text) : '')).join('');
-  return '';
-}
-
-function tokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }

@@ -1,7 +1,9 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { defaultEmbedding } from './openai-emulator.js';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultEmbedding, EmulatorServer, listenLoopback, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
+import { authenticate, type EmulatorCredentials, type Fail } from './bedrock-sigv4.js';
+
+export type { EmulatorCredentials } from './bedrock-sigv4.js';
 
 /**
  * A loopback Bedrock Runtime (provider-wire-formats.md §4, §9): `POST /model/{id}/invoke` for
@@ -12,13 +14,6 @@ import { defaultEmbedding } from './openai-emulator.js';
  * does, with `x-amzn-ErrorType`. Bedrock API keys (`Authorization: Bearer`) are accepted too.
  * Scriptable: latency, a sliding-window rate limit (429 ThrottlingException), scripted failures.
  */
-
-export interface EmulatorCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  /** Temporary credentials: requests must carry this X-Amz-Security-Token. */
-  readonly sessionToken?: string;
-}
 
 export interface BedrockTextRequest {
   readonly modelId: string;
@@ -48,7 +43,7 @@ export interface BedrockEmulatorOptions {
   readonly respond?: (req: BedrockTextRequest) => string;
   /** Vector length when the request has no `dimensions`. Default 8. */
   readonly defaultDimensions?: number;
-  readonly rateLimit?: { readonly requests: number; readonly windowMs: number };
+  readonly rateLimit?: SlidingWindowLimit;
   /** The emulator's clock, for signature expiry. Default Date.now. */
   readonly now?: () => number;
 }
@@ -65,10 +60,7 @@ export interface BedrockRecordedRequest {
   readonly errorType: string | undefined;
 }
 
-export interface BedrockCounters {
-  readonly requests: number;
-  readonly succeeded: number;
-  readonly byStatus: Readonly<Record<number, number>>;
+export interface BedrockCounters extends BaseCounters {
   readonly signaturesVerified: number;
   readonly embeddingRequests: number;
   readonly textRequests: number;
@@ -76,54 +68,19 @@ export interface BedrockCounters {
 
 type Family = 'titan-embed-v1' | 'titan-embed-v2' | 'titan-text' | 'anthropic';
 
-interface Fail {
-  readonly status: number;
-  readonly code: string;
-  readonly message: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-const DEFAULT_CREDENTIALS: readonly EmulatorCredentials[] = [{ accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' }];
 const NAMESPACE = ':http://internal.amazon.com/coral/com.amazon.bedrock/';
-const SKEW_MS = 5 * 60 * 1000;
-const RECORD_LIMIT = 200;
-const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
-export class BedrockEmulator {
-  readonly origin: string;
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+export class BedrockEmulator extends EmulatorServer<BedrockRecordedRequest, BedrockScriptedFailure> {
   readonly #opts: BedrockEmulatorOptions;
-  #latencyMs: number;
-  #accepted: number[] = [];
-  #failures: BedrockScriptedFailure[] = [];
-  #recorded: BedrockRecordedRequest[] = [];
-  #counters = { requests: 0, succeeded: 0, byStatus: {} as Record<number, number>, signaturesVerified: 0, embeddingRequests: 0, textRequests: 0 };
-  #closed = false;
+  #counters = { signaturesVerified: 0, embeddingRequests: 0, textRequests: 0 };
 
-  private constructor(server: Server, origin: string, opts: BedrockEmulatorOptions) {
-    this.#server = server;
-    this.origin = origin;
+  private constructor(loopback: Loopback, opts: BedrockEmulatorOptions) {
+    super(loopback, { latencyMs: opts.latencyMs });
     this.#opts = opts;
-    this.#latencyMs = opts.latencyMs ?? 0;
   }
 
   static async start(opts: BedrockEmulatorOptions = {}): Promise<BedrockEmulator> {
-    let emulator: BedrockEmulator | undefined;
-    const server = createServer((req, res) => (emulator ? emulator.#handle(req, res) : res.destroy()));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const em = new BedrockEmulator(server, `http://127.0.0.1:${port}`, opts);
-    server.on('connection', (socket) => {
-      em.#sockets.add(socket);
-      socket.on('close', () => em.#sockets.delete(socket));
-    });
-    emulator = em;
-    return em;
+    return new BedrockEmulator(await listenLoopback(), opts);
   }
 
   /** The endpoint of a model as the console shows it: the id unencoded, e.g. url('anthropic.claude-3-haiku-20240307-v1:0'). */
@@ -132,43 +89,10 @@ export class BedrockEmulator {
   }
 
   get counters(): BedrockCounters {
-    return { ...this.#counters, byStatus: { ...this.#counters.byStatus } };
+    return { ...this.baseCounters(), ...this.#counters };
   }
 
-  get recorded(): readonly BedrockRecordedRequest[] {
-    return [...this.#recorded];
-  }
-
-  setLatency(ms: number): void {
-    this.#latencyMs = ms;
-  }
-
-  /** The next `count` authenticated, valid requests fail as scripted. */
-  failNext(count: number, failure: BedrockScriptedFailure | number): void {
-    const f = typeof failure === 'number' ? { status: failure } : failure;
-    for (let i = 0; i < count; i++) this.#failures.push(f);
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    for (const s of this.#sockets) s.destroy();
-    await closed;
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => this.#route(req, res, Buffer.concat(chunks)));
-    req.on('error', () => res.destroy());
-  }
-
-  #route(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
-    this.#counters.requests++;
+  protected override route(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const rawUrl = req.url ?? '/';
     const qIndex = rawUrl.indexOf('?');
     const path = qIndex < 0 ? rawUrl : rawUrl.slice(0, qIndex);
@@ -179,15 +103,15 @@ export class BedrockEmulator {
     let body: unknown;
     const reply = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       const errorType = extra['x-amzn-ErrorType']?.split(':')[0];
-      this.#recorded.push({ path, modelId, operation, headers, body, status, errorType });
-      if (this.#recorded.length > RECORD_LIMIT) this.#recorded.shift();
-      this.#send(res, status, payload, extra);
+      this.record({ path, modelId, operation, headers, body, status, errorType });
+      this.sendJson(res, status, payload, { 'content-type': 'application/json', 'x-amzn-RequestId': randomUUID(), ...extra });
     };
     const fail = (f: Fail) => reply(f.status, { message: f.message }, { 'x-amzn-ErrorType': `${f.code}${NAMESPACE}`, ...(f.headers ?? {}) });
 
     if (req.method !== 'POST' || !m) return fail({ status: 404, code: 'UnknownOperationException', message: 'Unknown operation' });
-    const denied = this.#authenticate(req.method, rawUrl, headers, req.rawHeaders, raw);
-    if (denied) return fail(denied);
+    const auth = authenticate({ method: req.method, rawUrl, headers, rawHeaders: req.rawHeaders, body: raw }, this.#opts);
+    if (typeof auth === 'object') return fail(auth);
+    if (auth === 'sigv4') this.#counters.signaturesVerified++;
     const family = familyOf(modelId);
     if (!family) return fail(validation('The provided model identifier is invalid.'));
     try {
@@ -199,81 +123,20 @@ export class BedrockEmulator {
     const b = body as Record<string, unknown>;
     const problem = operation === 'converse' ? validateConverse(family, b) : validateInvoke(family, b);
     if (problem) return fail(validation(problem));
-    const scripted = this.#failures.shift();
+    const scripted = this.nextFailure();
     if (scripted) {
       const d = defaultFailure(scripted.status);
       return fail({ status: scripted.status, code: scripted.code ?? d.code, message: scripted.message ?? d.message, headers: scripted.headers ?? {} });
     }
-    if (this.#limited()) return fail({ status: 429, code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' });
+    if (this.admit(this.#opts.rateLimit) !== undefined) return fail({ status: 429, code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' });
 
     const answer = this.#answer(modelId, operation as 'invoke' | 'converse', family, b);
     const respond = () => {
       if (res.destroyed) return;
-      this.#counters.succeeded++;
+      this.stats.succeeded++;
       reply(200, answer.body, answer.headers);
     };
-    if (this.#latencyMs <= 0) return respond();
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      respond();
-    }, this.#latencyMs);
-    this.#timers.add(timer);
-  }
-
-  /** undefined when the request is authentic; otherwise the 403 AWS would send. */
-  #authenticate(method: string, rawUrl: string, headers: Record<string, string>, rawHeaders: string[], body: Buffer): Fail | undefined {
-    const authorization = headers['authorization'];
-    const forbidden = (code: string, message: string): Fail => ({ status: 403, code, message });
-    if (!authorization) return forbidden('MissingAuthenticationTokenException', 'Missing Authentication Token');
-    if (/^Bearer\s/i.test(authorization)) {
-      return (this.#opts.apiKeys ?? []).includes(authorization.slice(7).trim()) ? undefined : forbidden('UnrecognizedClientException', INVALID_TOKEN);
-    }
-    const m = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(authorization.trim());
-    if (!m) return forbidden('IncompleteSignatureException', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`);
-    const [accessKeyId, date, region, service, terminator] = m[1]!.split('/');
-    const signedHeaders = m[2]!;
-    const creds = (this.#opts.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.accessKeyId === accessKeyId);
-    if (!creds) return forbidden('UnrecognizedClientException', INVALID_TOKEN);
-    if ((headers['x-amz-security-token'] ?? '') !== (creds.sessionToken ?? '')) return forbidden('UnrecognizedClientException', INVALID_TOKEN);
-    const amzDate = headers['x-amz-date'] ?? '';
-    const names = signedHeaders.split(';');
-    if (!names.includes('host') || !names.includes('x-amz-date') || (creds.sessionToken && !names.includes('x-amz-security-token'))) {
-      return forbidden('InvalidSignatureException', `'Host', 'X-Amz-Date' and 'X-Amz-Security-Token' must be signed. SignedHeaders=${signedHeaders}`);
-    }
-    const when = parseAmzDate(amzDate);
-    const now = (this.#opts.now ?? Date.now)();
-    if (when === undefined) return forbidden('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
-    if (Math.abs(now - when) > SKEW_MS) {
-      return forbidden('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${toAmzDate(new Date(now - SKEW_MS))} (${toAmzDate(new Date(now))} - 5 min.)`);
-    }
-    if (date !== amzDate.slice(0, 8) || terminator !== 'aws4_request') return forbidden('InvalidSignatureException', 'Credential should be scoped to a valid date.');
-    if (region !== (this.#opts.region ?? 'us-east-1')) return forbidden('InvalidSignatureException', `Credential should be scoped to a valid region. `);
-    if (service !== 'bedrock') return forbidden('InvalidSignatureException', `Credential should be scoped to correct service: 'bedrock'. `);
-
-    const canonical = canonicalRequest(method, rawUrl, names, rawHeaders, body);
-    const stringToSign = ['AWS4-HMAC-SHA256', amzDate, `${date}/${region}/${service}/aws4_request`, hex(canonical)].join('\n');
-    let key: Buffer = createHmac('sha256', `AWS4${creds.secretAccessKey}`).update(date!).digest();
-    for (const part of [region!, service!, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-    const expected = createHmac('sha256', key).update(stringToSign).digest();
-    if (!timingSafeEqual(expected, Buffer.from(m[3]!, 'hex'))) {
-      return forbidden(
-        'InvalidSignatureException',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. ' +
-          `Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
-      );
-    }
-    this.#counters.signaturesVerified++;
-    return undefined;
-  }
-
-  #limited(): boolean {
-    const rl = this.#opts.rateLimit;
-    if (!rl) return false;
-    const now = performance.now();
-    while (this.#accepted.length > 0 && this.#accepted[0]! <= now - rl.windowMs) this.#accepted.shift();
-    if (this.#accepted.length >= rl.requests) return true;
-    this.#accepted.push(now);
-    return false;
+    this.afterLatency(respond);
   }
 
   #answer(modelId: string, operation: 'invoke' | 'converse', family: Family, b: Record<string, unknown>): { body: unknown; headers: Record<string, string> } {
@@ -298,7 +161,7 @@ export class BedrockEmulator {
           output: { message: { role: 'assistant', content: [{ text }] } },
           stopReason: 'end_turn',
           usage: { inputTokens: input, outputTokens: output, totalTokens: input + output },
-          metrics: { latencyMs: this.#latencyMs },
+          metrics: { latencyMs: this.latencyMs },
         },
         headers: {},
       };
@@ -324,47 +187,6 @@ export class BedrockEmulator {
     };
   }
 
-  #send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string>): void {
-    this.#counters.byStatus[status] = (this.#counters.byStatus[status] ?? 0) + 1;
-    if (res.destroyed || res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-RequestId': randomUUID(), ...headers });
-    res.end(JSON.stringify(payload));
-  }
-}
-
-/** The canonical request AWS computes (non-S3): path normalised and encoded again, query sorted, signed headers folded. */
-function canonicalRequest(method: string, rawUrl: string, names: readonly string[], rawHeaders: readonly string[], body: Buffer): string {
-  const qIndex = rawUrl.indexOf('?');
-  const path = qIndex < 0 ? rawUrl : rawUrl.slice(0, qIndex);
-  const query = qIndex < 0 ? '' : rawUrl.slice(qIndex + 1);
-  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
-  const uri = quote(`/${segments.join('/')}`);
-  const pairs = query === '' ? [] : query.split('&').map((p) => (p.includes('=') ? p : `${p}=`));
-  pairs.sort();
-  const values = new Map<string, string[]>();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    values.set(name, [...(values.get(name) ?? []), rawHeaders[i + 1]!.trim().replace(/\s+/g, ' ')]);
-  }
-  const canonicalHeaders = names.map((n) => `${n}:${(values.get(n) ?? []).join(',')}\n`).join('');
-  return [method, uri, pairs.join('&'), canonicalHeaders, names.join(';'), hex(body)].join('\n');
-}
-
-function quote(path: string): string {
-  return [...Buffer.from(path, 'utf8')].map((b) => (/[A-Za-z0-9_.~\-/]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
-}
-
-function hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function parseAmzDate(text: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
-}
-
-function toAmzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
 function lowerHeaders(req: IncomingMessage): Record<string, string> {
@@ -482,8 +304,4 @@ function defaultFailure(status: number): { code: string; message: string } {
     default:
       return { code: 'ValidationException', message: `Scripted failure with status ${status}` };
   }
-}
-
-function tokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { defaultEmbedding } from './openai-emulator.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultEmbedding, EmulatorServer, listenLoopback, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
 
 /**
  * A loopback Gemini API (provider-wire-formats.md §6, §9):
@@ -43,7 +42,7 @@ export interface GoogleAIEmulatorOptions {
   readonly blocked?: (text: string) => boolean;
   /** Vector length without outputDimensionality. Default 8. */
   readonly defaultDimensions?: number;
-  readonly rateLimit?: { readonly requests: number; readonly windowMs: number };
+  readonly rateLimit?: SlidingWindowLimit;
 }
 
 export interface GoogleRecordedRequest {
@@ -55,10 +54,7 @@ export interface GoogleRecordedRequest {
   readonly status: number;
 }
 
-export interface GoogleCounters {
-  readonly requests: number;
-  readonly succeeded: number;
-  readonly byStatus: Readonly<Record<number, number>>;
+export interface GoogleCounters extends BaseCounters {
   readonly generateRequests: number;
   readonly embedRequests: number;
   readonly batchEmbedRequests: number;
@@ -67,7 +63,6 @@ export interface GoogleCounters {
 }
 
 const BATCH_LIMIT = 100;
-const RECORD_LIMIT = 200;
 const RPC = 'type.googleapis.com/google.rpc.';
 const GENERATE_KEYS = new Set(['contents', 'systemInstruction', 'generationConfig', 'safetySettings', 'tools', 'toolConfig', 'cachedContent']);
 const GENERATION_CONFIG_KEYS = new Set([
@@ -86,52 +81,19 @@ const GENERATION_CONFIG_KEYS = new Set([
 ]);
 const EMBED_KEYS = new Set(['model', 'content', 'taskType', 'title', 'outputDimensionality']);
 
-export class GoogleAIEmulator {
-  readonly origin: string;
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+export class GoogleAIEmulator extends EmulatorServer<GoogleRecordedRequest, GoogleScriptedFailure> {
   readonly #opts: GoogleAIEmulatorOptions;
   readonly #models: Readonly<Record<string, GoogleModelKind>>;
-  #latencyMs: number;
-  #accepted: number[] = [];
-  #failures: GoogleScriptedFailure[] = [];
-  #recorded: GoogleRecordedRequest[] = [];
-  #counters = {
-    requests: 0,
-    succeeded: 0,
-    byStatus: {} as Record<number, number>,
-    generateRequests: 0,
-    embedRequests: 0,
-    batchEmbedRequests: 0,
-    embeddedTexts: 0,
-    largestBatch: 0,
-  };
-  #closed = false;
+  #counters = { generateRequests: 0, embedRequests: 0, batchEmbedRequests: 0, embeddedTexts: 0, largestBatch: 0 };
 
-  private constructor(server: Server, origin: string, opts: GoogleAIEmulatorOptions) {
-    this.#server = server;
-    this.origin = origin;
+  private constructor(loopback: Loopback, opts: GoogleAIEmulatorOptions) {
+    super(loopback, { latencyMs: opts.latencyMs });
     this.#opts = opts;
-    this.#latencyMs = opts.latencyMs ?? 0;
     this.#models = opts.models ?? { 'gemini-2.0-flash': 'generate', 'gemini-embedding-001': 'embed' };
   }
 
   static async start(opts: GoogleAIEmulatorOptions = {}): Promise<GoogleAIEmulator> {
-    let emulator: GoogleAIEmulator | undefined;
-    const server = createServer((req, res) => (emulator ? emulator.#handle(req, res) : res.destroy()));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const em = new GoogleAIEmulator(server, `http://127.0.0.1:${port}`, opts);
-    server.on('connection', (socket) => {
-      em.#sockets.add(socket);
-      socket.on('close', () => em.#sockets.delete(socket));
-    });
-    emulator = em;
-    return em;
+    return new GoogleAIEmulator(await listenLoopback(), opts);
   }
 
   /** e.g. url('gemini-2.0-flash', 'generateContent'); no method gives the bare model URL. */
@@ -140,43 +102,11 @@ export class GoogleAIEmulator {
   }
 
   get counters(): GoogleCounters {
-    return { ...this.#counters, byStatus: { ...this.#counters.byStatus } };
+    return { ...this.baseCounters(), ...this.#counters };
   }
 
-  get recorded(): readonly GoogleRecordedRequest[] {
-    return [...this.#recorded];
-  }
-
-  setLatency(ms: number): void {
-    this.#latencyMs = ms;
-  }
-
-  /** The next `count` authenticated, valid requests fail as scripted. */
-  failNext(count: number, failure: GoogleScriptedFailure | number): void {
-    const f = typeof failure === 'number' ? { status: failure } : failure;
-    for (let i = 0; i < count; i++) this.#failures.push(f);
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    for (const s of this.#sockets) s.destroy();
-    await closed;
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => this.#route(req, res, Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => res.destroy());
-  }
-
-  #route(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
-    this.#counters.requests++;
+  protected override route(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+    const rawBody = raw.toString('utf8');
     const url = new URL(req.url ?? '/', this.origin);
     const path = decodeURIComponent(url.pathname);
     const query = Object.fromEntries(url.searchParams);
@@ -186,9 +116,8 @@ export class GoogleAIEmulator {
     const method = m?.[3] ?? '';
     let body: unknown;
     const reply = (status: number, payload: unknown) => {
-      this.#recorded.push({ path, method, apiKey, query, body, status });
-      if (this.#recorded.length > RECORD_LIMIT) this.#recorded.shift();
-      this.#send(res, status, payload);
+      this.record({ path, method, apiKey, query, body, status });
+      this.sendJson(res, status, payload, { 'content-type': 'application/json; charset=UTF-8', 'x-gemini-service-tier': 'standard', server: 'scaffolding on HTTPServer2' });
     };
     const fail = (code: number, status: string, message: string, details?: unknown[]) => reply(code, rpcError(code, status, message, details));
 
@@ -218,34 +147,18 @@ export class GoogleAIEmulator {
     const problem = method === 'generateContent' ? validateGenerate(b) : method === 'embedContent' ? validateEmbed(b, model, 'EmbedContentRequest') : validateBatch(b, model);
     if (problem) return fail(400, 'INVALID_ARGUMENT', problem);
 
-    const scripted = this.#failures.shift();
+    const scripted = this.nextFailure();
     if (scripted) return reply(scripted.status, scripted.body ?? scriptedBody(scripted, model));
-    const waitMs = this.#limited();
+    const waitMs = this.admit(this.#opts.rateLimit);
     if (waitMs !== undefined) return reply(429, quotaBody(model, 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', `${(waitMs / 1000).toFixed(3)}s`));
 
     const answer = method === 'generateContent' ? this.#generate(model, b) : method === 'embedContent' ? this.#embed(b) : this.#batch(b);
     const respond = () => {
       if (res.destroyed) return;
-      this.#counters.succeeded++;
+      this.stats.succeeded++;
       reply(200, answer);
     };
-    if (this.#latencyMs <= 0) return respond();
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      respond();
-    }, this.#latencyMs);
-    this.#timers.add(timer);
-  }
-
-  /** undefined when admitted, else the wait until the window frees a slot. */
-  #limited(): number | undefined {
-    const rl = this.#opts.rateLimit;
-    if (!rl) return undefined;
-    const now = performance.now();
-    while (this.#accepted.length > 0 && this.#accepted[0]! <= now - rl.windowMs) this.#accepted.shift();
-    if (this.#accepted.length >= rl.requests) return Math.max(1, Math.ceil(this.#accepted[0]! + rl.windowMs - now));
-    this.#accepted.push(now);
-    return undefined;
+    this.afterLatency(respond);
   }
 
   #generate(model: string, b: Record<string, unknown>): unknown {
@@ -288,12 +201,6 @@ export class GoogleAIEmulator {
     return { embeddings: requests.map((r) => this.#vector(r)) };
   }
 
-  #send(res: ServerResponse, status: number, payload: unknown): void {
-    this.#counters.byStatus[status] = (this.#counters.byStatus[status] ?? 0) + 1;
-    if (res.destroyed || res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'x-gemini-service-tier': 'standard', server: 'scaffolding on HTTPServer2' });
-    res.end(JSON.stringify(payload));
-  }
 }
 
 function rpcError(code: number, status: string, message: string, details?: unknown[]): unknown {
@@ -388,8 +295,4 @@ function validateBatch(b: Record<string, unknown>, model: string): string | unde
 
 function partsText(parts: readonly { text?: string }[] | undefined): string {
   return (parts ?? []).map((p) => p.text ?? '').join('');
-}
-
-function tokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }

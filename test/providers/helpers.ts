@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach } from 'vitest';
 import { resolveOptions } from '../../src/spi/resolve-options.js';
 import type { Logger } from '../../src/spi/logger.js';
-import type { ModelDefinition, ModelProviderFactory } from '../../src/spi/model-provider.js';
+import type { ModelDefinition, ModelProviderFactory, PredictOutcome } from '../../src/spi/model-provider.js';
+import { Registry } from '../../src/spi/registry.js';
 import type { Column, DataType } from '../../src/types/data-type.js';
-import { modelSpecFor } from '../../src/providers/index.js';
+import { LimiterRegistry, abortableSleep, bindModel, modelSpecFor, type BoundModelFunction, type Clock } from '../../src/providers/index.js';
 
 export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -41,7 +44,7 @@ export function defineModel(
   options: Record<string, string>,
   shape: { name?: string; inputs?: Column[]; outputs?: Column[] } = {},
 ): ModelDefinition {
-  const { options: resolved, problems } = resolveOptions(modelSpecFor(factory), options);
+  const { options: resolved, problems } = resolveFor(factory, options);
   if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
   return {
     name: shape.name ?? 'm',
@@ -54,4 +57,77 @@ export function defineModel(
 
 export function never(): AbortSignal {
   return new AbortController().signal;
+}
+
+/** The WITH map resolved against the provider's spec (shared + provider options). */
+export function resolveFor(factory: ModelProviderFactory, options: Record<string, string>): ReturnType<typeof resolveOptions> {
+  return resolveOptions(modelSpecFor(factory), options);
+}
+
+/** Backoff sleeps shortened to 5 ms; the limiter still runs on real time. */
+export const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal) };
+
+export function expectOk(outcome: PredictOutcome): readonly (readonly unknown[])[] {
+  if (!outcome.ok) throw new Error(`expected success, got ${outcome.action}: ${outcome.error.message}`);
+  return outcome.rows;
+}
+
+export interface ProviderHarness<E> {
+  /** This test's emulator; a test may close it and assign a replacement (closed after the test). */
+  emu: E;
+  /** This test's capture logger (also the limiters'). */
+  readonly log: ReturnType<typeof captureLogger>;
+  /** bindModel with this test's limiters, log and fastClock; closed after the test. */
+  bind(model: ModelDefinition, env?: Record<string, string>): BoundModelFunction;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks giving every test a fresh emulator, capture logger and
+ * LimiterRegistry; afterwards the bound functions, the limiters and the emulator are closed.
+ */
+export function useProviderHarness<E extends { close(): Promise<void> }>(factory: ModelProviderFactory, start: () => Promise<E>): ProviderHarness<E> {
+  let emu: E | undefined;
+  let limiters: LimiterRegistry | undefined;
+  let log: ReturnType<typeof captureLogger> | undefined;
+  const bound: BoundModelFunction[] = [];
+
+  beforeEach(async () => {
+    emu = await start();
+    log = captureLogger();
+    limiters = new LimiterRegistry({ log });
+  });
+
+  afterEach(async () => {
+    await Promise.all(bound.splice(0).map((f) => f.close()));
+    await limiters!.close();
+    await emu!.close();
+  });
+
+  return {
+    get emu() {
+      return emu!;
+    },
+    set emu(next) {
+      emu = next;
+    },
+    get log() {
+      return log!;
+    },
+    bind(model, env = {}) {
+      const fn = bindModel(factory, model, { limiters: limiters!, log: log!, env, clock: fastClock });
+      bound.push(fn);
+      return fn;
+    },
+  };
+}
+
+/** The context compileJob needs for a job using only `factory`. */
+export function seedContext(factory: ModelProviderFactory) {
+  return { registry: new Registry().registerProvider(factory), modelSpec: modelSpecFor, defaultKafkaBootstrap: '' };
+}
+
+/** The options table between `<!-- options:<name>:begin -->` and `...:end -->` in docs/providers-cloud.md. */
+export async function cloudDocsOptionsBlock(name: string): Promise<string | undefined> {
+  const doc = await readFile(new URL('../../docs/providers-cloud.md', import.meta.url), 'utf8');
+  return new RegExp(`<!-- options:${name}:begin -->\\n([\\s\\S]*?)\\n<!-- options:${name}:end -->`).exec(doc)?.[1];
 }

@@ -1,43 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  LimiterRegistry,
-  ModelPredictError,
-  ProviderConfigError,
-  abortableSleep,
-  bindModel,
-  openAIProvider,
-  type BoundModelFunction,
-  type Clock,
-} from '../../src/providers/index.js';
-import type { PredictOutcome } from '../../src/spi/model-provider.js';
+import { describe, expect, it } from 'vitest';
+import { ModelPredictError, ProviderConfigError, openAIProvider } from '../../src/providers/index.js';
 import { defaultEmbedding, OpenAIEmulator } from '../emulators/openai-emulator.js';
-import { captureLogger, col, defineModel, FLOAT_ARRAY, never } from './helpers.js';
+import { col, defineModel, expectOk, FLOAT_ARRAY, never, useProviderHarness } from './helpers.js';
 
 const KEY = 'sk-test-0123456789abcdef';
-/** Backoff sleeps shortened to 5 ms; the limiter still runs on real time. */
-const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal) };
 
-let emu: OpenAIEmulator;
-let limiters: LimiterRegistry;
-let log: ReturnType<typeof captureLogger>;
-const bound: BoundModelFunction[] = [];
-
-beforeEach(async () => {
-  emu = await OpenAIEmulator.start({ apiKeys: [KEY], respond: (r) => `${r.system ?? '-'} => ${r.user}` });
-  log = captureLogger();
-  limiters = new LimiterRegistry({ log });
-});
-
-afterEach(async () => {
-  await Promise.all(bound.splice(0).map((f) => f.close()));
-  await limiters.close();
-  await emu.close();
-});
+const h = useProviderHarness(openAIProvider, () => OpenAIEmulator.start({ apiKeys: [KEY], respond: (r) => `${r.system ?? '-'} => ${r.user}` }));
+const { bind } = h;
 
 function chatModel(options: Record<string, string> = {}, shape = {}) {
   return defineModel(openAIProvider, {
     provider: 'openai',
-    endpoint: emu.url('/v1/chat/completions'),
+    endpoint: h.emu.url('/v1/chat/completions'),
     'api-key': KEY,
     model: 'gpt-test',
     ...options,
@@ -47,20 +21,9 @@ function chatModel(options: Record<string, string> = {}, shape = {}) {
 function embeddingModel(options: Record<string, string> = {}) {
   return defineModel(
     openAIProvider,
-    { provider: 'openai', endpoint: emu.url('/v1/embeddings'), 'api-key': KEY, model: 'text-embedding-3-small', ...options },
+    { provider: 'openai', endpoint: h.emu.url('/v1/embeddings'), 'api-key': KEY, model: 'text-embedding-3-small', ...options },
     { outputs: [col('embedding', FLOAT_ARRAY)] },
   );
-}
-
-function bind(model: ReturnType<typeof chatModel>, env: Record<string, string> = {}) {
-  const fn = bindModel(openAIProvider, model, { limiters, log, env, clock: fastClock });
-  bound.push(fn);
-  return fn;
-}
-
-function expectOk(outcome: PredictOutcome): readonly (readonly unknown[])[] {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.action}: ${outcome.error.message}`);
-  return outcome.rows;
 }
 
 describe('openai provider: chat', () => {
@@ -68,7 +31,7 @@ describe('openai provider: chat', () => {
     const fn = bind(chatModel({ 'system-prompt': 'Classify.', temperature: '0.2', 'top-p': '0.9', stop: 'END,STOP', 'max-tokens': '16', seed: '7' }));
     const rows = expectOk(await fn.predict(['I love it'], { signal: never() }));
     expect(rows).toEqual([['Classify. => I love it']]);
-    const req = emu.recorded.at(-1)!;
+    const req = h.emu.recorded.at(-1)!;
     expect(req.authorization).toBe(`Bearer ${KEY}`);
     expect(req.body).toMatchObject({
       model: 'gpt-test',
@@ -99,8 +62,8 @@ describe('openai provider: chat', () => {
   });
 
   it('answers row-specific text (keyword sentiment) for many concurrent rows', async () => {
-    await emu.close();
-    emu = await OpenAIEmulator.start({ apiKeys: [KEY], latencyMs: 20, respond: (r) => (/great|love/.test(r.user) ? 'positive' : 'negative') });
+    await h.emu.close();
+    h.emu = await OpenAIEmulator.start({ apiKeys: [KEY], latencyMs: 20, respond: (r) => (/great|love/.test(r.user) ? 'positive' : 'negative') });
     const fn = bind(chatModel());
     const texts = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? `great item ${i}` : `broken item ${i}`));
     const results = await Promise.all(texts.map((t) => fn.predict([t], { signal: never() })));
@@ -110,7 +73,7 @@ describe('openai provider: chat', () => {
   it('drops a NULL input without calling the API', async () => {
     const fn = bind(chatModel());
     expect(expectOk(await fn.predict([null], { signal: never() }))).toEqual([]);
-    expect(emu.counters.requests).toBe(0);
+    expect(h.emu.counters.requests).toBe(0);
   });
 
   it("resolves '${ENV}' api keys, and names the missing variable without its value", async () => {
@@ -122,9 +85,9 @@ describe('openai provider: chat', () => {
   });
 
   it('accepts a base URL plus task, as DeepSeek users write it', async () => {
-    const fn = bind(chatModel({ provider: 'deepseek', endpoint: emu.url('/v1') }));
+    const fn = bind(chatModel({ provider: 'deepseek', endpoint: h.emu.url('/v1') }));
     expectOk(await fn.predict(['x'], { signal: never() }));
-    expect(emu.recorded.at(-1)!.path).toBe('/v1/chat/completions');
+    expect(h.emu.recorded.at(-1)!.path).toBe('/v1/chat/completions');
   });
 });
 
@@ -134,25 +97,25 @@ describe('openai provider: embeddings', () => {
     const texts = Array.from({ length: 50 }, (_, i) => `text number ${i}`);
     const results = await Promise.all(texts.map((t) => fn.predict([t], { signal: never() })));
     results.forEach((r, i) => expect(expectOk(r)).toEqual([[defaultEmbedding(texts[i]!, 6)]]));
-    const c = emu.counters;
+    const c = h.emu.counters;
     expect(c.embeddingInputs).toBe(50);
     expect(c.embeddingRequests).toBeLessThan(10);
     expect(fn.stats().requests).toBe(c.embeddingRequests);
-    const body = emu.recorded.at(-1)!.body as Record<string, unknown>;
+    const body = h.emu.recorded.at(-1)!.body as Record<string, unknown>;
     expect(body).toMatchObject({ model: 'text-embedding-3-small', dimensions: 6, encoding_format: 'float' });
   });
 
   it('never sends DashScope more than 10 inputs per request', async () => {
     const model = defineModel(
       openAIProvider,
-      { provider: 'bailian', endpoint: emu.url('/compatible-mode/v1/embeddings'), apiKey: KEY, model: 'text-embedding-v3' },
+      { provider: 'bailian', endpoint: h.emu.url('/compatible-mode/v1/embeddings'), apiKey: KEY, model: 'text-embedding-v3' },
       { outputs: [col('embeddings', FLOAT_ARRAY)] },
     );
     const fn = bind(model);
     const results = await Promise.all(Array.from({ length: 35 }, (_, i) => fn.predict([`row ${i}`], { signal: never() })));
     results.forEach((r) => expectOk(r));
-    expect(emu.counters.byStatus[400] ?? 0).toBe(0);
-    expect(emu.counters.embeddingRequests).toBeGreaterThanOrEqual(4);
+    expect(h.emu.counters.byStatus[400] ?? 0).toBe(0);
+    expect(h.emu.counters.embeddingRequests).toBeGreaterThanOrEqual(4);
   });
 });
 
@@ -167,43 +130,43 @@ describe('openai provider: errors and strategies', () => {
     expect(outcome.error).toMatchObject({ code: 'PD4203', kind: 'fatal', status: 401, attempts: 1 });
     expect(outcome.error.message).not.toContain('sk-wrong-key-abcdefghijklmnop');
     expect(outcome.error.message).not.toMatch(/sk-wro\*+mnop/);
-    expect(emu.counters.requests).toBe(1);
-    expect(JSON.stringify(log.entries)).not.toContain('sk-wrong-key-abcdefghijklmnop');
+    expect(h.emu.counters.requests).toBe(1);
+    expect(JSON.stringify(h.log.entries)).not.toContain('sk-wrong-key-abcdefghijklmnop');
     expect(fn.quotaKey).not.toContain('sk-wrong-key');
   });
 
   it('retries 500s with backoff and then succeeds', async () => {
-    emu.failNext(2, 500);
+    h.emu.failNext(2, 500);
     const fn = bind(chatModel());
     expectOk(await fn.predict(['x'], { signal: never() }));
-    expect(emu.counters.requests).toBe(3);
+    expect(h.emu.counters.requests).toBe(3);
     expect(fn.stats()).toMatchObject({ transientErrors: 2, retries: 2, succeeded: 1 });
   });
 
   it('gives up after retry-num transient failures and applies retry-fallback-strategy', async () => {
-    emu.failNext(5, 503);
+    h.emu.failNext(5, 503);
     const fn = bind(chatModel({ 'retry-num': '2', 'retry-fallback-strategy': 'IGNORE' }));
     const outcome = await fn.predict(['x'], { signal: never() });
     expect(outcome).toMatchObject({ ok: false, action: 'drop', error: { code: 'PD4204', kind: 'transient', status: 503, attempts: 3 } });
-    expect(emu.counters.requests).toBe(3);
+    expect(h.emu.counters.requests).toBe(3);
   });
 
   it('IGNORE drops and FAILOVER fails on the first error, without retrying', async () => {
-    emu.failNext(2, 500);
+    h.emu.failNext(2, 500);
     const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE' }));
     const failover = bind(chatModel({ error_handling_strategy: 'FAILOVER' }));
     expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'drop', error: { code: 'PD4203' } });
     expect(await failover.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4203' } });
-    expect(emu.counters.requests).toBe(2);
+    expect(h.emu.counters.requests).toBe(2);
     expect(ignore.stats().dropped).toBe(1);
     expect(failover.stats().failed).toBe(1);
   });
 
   it('treats insufficient_quota 429 as fatal', async () => {
-    emu.failNext(1, 429);
+    h.emu.failNext(1, 429);
     const fn = bind(chatModel());
     expect(await fn.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'fail', error: { kind: 'fatal', status: 429 } });
-    expect(emu.counters.requests).toBe(1);
+    expect(h.emu.counters.requests).toBe(1);
   });
 
   for (const limited of [true, false]) {
@@ -213,7 +176,7 @@ describe('openai provider: errors and strategies', () => {
         body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
         headers: { 'retry-after': '1' },
       };
-      emu.failNext(1, rateLimited);
+      h.emu.failNext(1, rateLimited);
       const fn = bind(chatModel(limited ? { 'rate-limit.requests-per-minute': '600' } : {}));
       const started = Date.now();
       const outcome = await fn.predict(['x'], { signal: never() });
@@ -239,7 +202,7 @@ describe('openai provider: errors and strategies', () => {
   });
 
   it('rejects with the abort reason when the signal aborts mid-call', async () => {
-    emu.setLatency(5_000);
+    h.emu.setLatency(5_000);
     const fn = bind(chatModel());
     const controller = new AbortController();
     const started = Date.now();

@@ -1,69 +1,38 @@
-import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { googleAIProvider } from '../../../src/providers/googleai/googleai-provider.js';
-import { LimiterRegistry, abortableSleep, bindModel, modelSpecFor, type BoundModelFunction, type Clock } from '../../../src/providers/index.js';
 import { compileJob } from '../../../src/daemon/compile-job.js';
-import { Registry } from '../../../src/spi/registry.js';
 import { specToMarkdown } from '../../../src/providers/spec-to-markdown.js';
-import { resolveOptions } from '../../../src/spi/resolve-options.js';
-import type { PredictOutcome } from '../../../src/spi/model-provider.js';
 import { GoogleAIEmulator } from '../../emulators/googleai-emulator.js';
 import { defaultEmbedding } from '../../emulators/openai-emulator.js';
-import { captureLogger, col, defineModel, FLOAT_ARRAY, never, STRING } from '../helpers.js';
+import { cloudDocsOptionsBlock, col, defineModel, expectOk, FLOAT_ARRAY, never, resolveFor, seedContext, STRING, useProviderHarness } from '../helpers.js';
 
 const KEY = 'AIza-test-0123456789abcdef';
-const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal) };
 
-let emu: GoogleAIEmulator;
-let limiters: LimiterRegistry;
-let log: ReturnType<typeof captureLogger>;
-const bound: BoundModelFunction[] = [];
-
-beforeEach(async () => {
-  emu = await GoogleAIEmulator.start({ apiKeys: [KEY], respond: (r) => `${r.system ?? '-'} => ${r.user}` });
-  log = captureLogger();
-  limiters = new LimiterRegistry({ log });
-});
-
-afterEach(async () => {
-  await Promise.all(bound.splice(0).map((f) => f.close()));
-  await limiters.close();
-  await emu.close();
-});
+const h = useProviderHarness(googleAIProvider, () => GoogleAIEmulator.start({ apiKeys: [KEY], respond: (r) => `${r.system ?? '-'} => ${r.user}` }));
+const { bind } = h;
 
 function textModel(options: Record<string, string> = {}) {
-  return defineModel(googleAIProvider, { provider: 'googleai', endpoint: emu.url('gemini-2.0-flash', 'generateContent'), 'api-key': KEY, ...options });
+  return defineModel(googleAIProvider, { provider: 'googleai', endpoint: h.emu.url('gemini-2.0-flash', 'generateContent'), 'api-key': KEY, ...options });
 }
 
 function embedModel(options: Record<string, string> = {}) {
   return defineModel(
     googleAIProvider,
-    { provider: 'googleai', endpoint: emu.url('gemini-embedding-001', 'embedContent'), 'api-key': KEY, task: 'embedding', ...options },
+    { provider: 'googleai', endpoint: h.emu.url('gemini-embedding-001', 'embedContent'), 'api-key': KEY, task: 'embedding', ...options },
     { outputs: [col('response', FLOAT_ARRAY)] },
   );
-}
-
-function bind(model: ReturnType<typeof textModel>, env: Record<string, string> = {}) {
-  const fn = bindModel(googleAIProvider, model, { limiters, log, env, clock: fastClock });
-  bound.push(fn);
-  return fn;
-}
-
-function expectOk(outcome: PredictOutcome): readonly (readonly unknown[])[] {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.action}: ${outcome.error.message}`);
-  return outcome.rows;
 }
 
 describe('googleai provider: generateContent', () => {
   it('sends systemInstruction, contents and generationConfig with x-goog-api-key, and maps text and usageMetadata', async () => {
     const client = googleAIProvider.create(
       textModel({ 'googleai.system_prompt': 'translate text to chinese', 'googleai.PARAMS.temperature': '0.4', 'top-p': '0.9', 'top-k': '20', 'max-tokens': '100', stop: 'END,STOP' }),
-      { log, env: {} },
+      { log: h.log, env: {} },
     );
     const response = await client.call(['hello'], { signal: never() });
     expect(response.rows).toEqual([['translate text to chinese => hello']]);
     expect(response.usage).toEqual({ promptTokens: 8, completionTokens: 9, totalTokens: 17 });
-    const req = emu.recorded.at(-1)!;
+    const req = h.emu.recorded.at(-1)!;
     expect(req).toMatchObject({ path: '/v1beta/models/gemini-2.0-flash:generateContent', apiKey: KEY, query: {}, status: 200 });
     expect(req.body).toEqual({
       contents: [{ role: 'user', parts: [{ text: 'hello' }] }],
@@ -77,13 +46,13 @@ describe('googleai provider: generateContent', () => {
     const fn = bind(textModel({ 'api-key': '${GEMINI_KEY}' }), { GEMINI_KEY: KEY });
     expect(expectOk(await fn.predict(['a'], { signal: never() }))).toEqual([['- => a']]);
     expect(expectOk(await fn.predict([null], { signal: never() }))).toEqual([]);
-    expect(emu.counters.requests).toBe(1);
+    expect(h.emu.counters.requests).toBe(1);
     expect(fn.stats().totalTokens).toBeGreaterThan(0);
   });
 
   it('treats a blocked prompt as fatal (IGNORE drops the row)', async () => {
-    await emu.close();
-    emu = await GoogleAIEmulator.start({ apiKeys: [KEY], blocked: (t) => t.includes('forbidden') });
+    await h.emu.close();
+    h.emu = await GoogleAIEmulator.start({ apiKeys: [KEY], blocked: (t) => t.includes('forbidden') });
     const fn = bind(textModel({ 'error-handling-strategy': 'IGNORE' }));
     const outcome = await fn.predict(['forbidden words'], { signal: never() });
     expect(outcome).toMatchObject({ ok: false, action: 'drop', error: { kind: 'fatal' } });
@@ -93,10 +62,10 @@ describe('googleai provider: generateContent', () => {
 
 describe('googleai provider: embeddings', () => {
   it('one row: :embedContent with taskType and outputDimensionality', async () => {
-    const client = googleAIProvider.create(embedModel({ dimension: '6', 'embedding-task-type': 'SEMANTIC_SIMILARITY' }), { log, env: {} });
+    const client = googleAIProvider.create(embedModel({ dimension: '6', 'embedding-task-type': 'SEMANTIC_SIMILARITY' }), { log: h.log, env: {} });
     const response = await client.call(['alien'], { signal: never() });
     expect(response.rows).toEqual([[defaultEmbedding('alien', 6)]]);
-    expect(emu.recorded.at(-1)).toMatchObject({
+    expect(h.emu.recorded.at(-1)).toMatchObject({
       method: 'embedContent',
       body: { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'alien' }] }, taskType: 'SEMANTIC_SIMILARITY', outputDimensionality: 6 },
     });
@@ -107,7 +76,7 @@ describe('googleai provider: embeddings', () => {
     const texts = Array.from({ length: 250 }, (_, i) => `text ${i}`);
     const results = await Promise.all(texts.map((t) => fn.predict([t], { signal: never() })));
     results.forEach((r, i) => expect(expectOk(r)).toEqual([[defaultEmbedding(texts[i]!, 8)]]));
-    const c = emu.counters;
+    const c = h.emu.counters;
     expect(c.embeddedTexts).toBe(250);
     expect(c.largestBatch).toBeLessThanOrEqual(100);
     expect(c.largestBatch).toBeGreaterThan(1);
@@ -116,7 +85,7 @@ describe('googleai provider: embeddings', () => {
 
   it('the emulator rejects 101 batch requests as the API does', async () => {
     const requests = Array.from({ length: 101 }, (_, i) => ({ model: 'models/gemini-embedding-001', content: { parts: [{ text: `t${i}` }] } }));
-    const res = await fetch(emu.url('gemini-embedding-001', 'batchEmbedContents'), {
+    const res = await fetch(h.emu.url('gemini-embedding-001', 'batchEmbedContents'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-goog-api-key': KEY },
       body: JSON.stringify({ requests }),
@@ -132,12 +101,12 @@ describe('googleai provider: errors', () => {
     const outcome = await fn.predict(['x'], { signal: never() });
     expect(outcome).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4203', kind: 'fatal', status: 400, attempts: 1 } });
     if (!outcome.ok) expect(outcome.error.message).toMatch(/API_KEY_INVALID/);
-    expect(emu.counters.requests).toBe(1);
-    expect(JSON.stringify(log.entries)).not.toContain('AIza-wrong-abcdefghijklmnop');
+    expect(h.emu.counters.requests).toBe(1);
+    expect(JSON.stringify(h.log.entries)).not.toContain('AIza-wrong-abcdefghijklmnop');
   });
 
   it('honours RetryInfo.retryDelay on 429 RESOURCE_EXHAUSTED, then succeeds', async () => {
-    emu.failNext(1, { status: 429, retryDelay: '0.6s' });
+    h.emu.failNext(1, { status: 429, retryDelay: '0.6s' });
     const fn = bind(textModel());
     const started = Date.now();
     expectOk(await fn.predict(['x'], { signal: never() }));
@@ -145,33 +114,33 @@ describe('googleai provider: errors', () => {
     expect(elapsed).toBeGreaterThanOrEqual(550);
     expect(elapsed).toBeLessThan(2_500);
     expect(fn.stats()).toMatchObject({ throttled: 1, retries: 1, succeeded: 1 });
-    expect(emu.counters.requests).toBe(2);
+    expect(h.emu.counters.requests).toBe(2);
   });
 
   it('a daily quota 429 (quotaId ...PerDay...) is fatal', async () => {
-    emu.failNext(1, { status: 429, quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', retryDelay: '30s' });
+    h.emu.failNext(1, { status: 429, quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', retryDelay: '30s' });
     const fn = bind(textModel());
     const outcome = await fn.predict(['x'], { signal: never() });
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'fatal', status: 429 } });
     if (!outcome.ok) expect(outcome.error.message).toMatch(/daily quota/);
-    expect(emu.counters.requests).toBe(1);
+    expect(h.emu.counters.requests).toBe(1);
   });
 
   it('retries 503 UNAVAILABLE and 500 INTERNAL as transient', async () => {
-    emu.failNext(1, 503);
-    emu.failNext(1, 500);
+    h.emu.failNext(1, 503);
+    h.emu.failNext(1, 500);
     const fn = bind(embedModel());
     expectOk(await fn.predict(['x'], { signal: never() }));
     expect(fn.stats()).toMatchObject({ transientErrors: 2, retries: 2, succeeded: 1 });
   });
 
   it('rides out a per-minute rate limit without failing rows', async () => {
-    await emu.close();
-    emu = await GoogleAIEmulator.start({ apiKeys: [KEY], rateLimit: { requests: 2, windowMs: 300 } });
+    await h.emu.close();
+    h.emu = await GoogleAIEmulator.start({ apiKeys: [KEY], rateLimit: { requests: 2, windowMs: 300 } });
     const fn = bind(textModel());
     const results = await Promise.all(Array.from({ length: 5 }, (_, i) => fn.predict([`r${i}`], { signal: never() })));
     results.forEach((r) => expectOk(r));
-    expect(emu.counters.byStatus[429]).toBeGreaterThan(0);
+    expect(h.emu.counters.byStatus[429]).toBeGreaterThan(0);
   });
 });
 
@@ -185,22 +154,22 @@ describe('googleai provider: options and schema', () => {
       endpoint: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent',
       'api-key': 'k',
     };
-    expect(resolveOptions(modelSpecFor(googleAIProvider), seed).problems).toEqual([]);
+    expect(resolveFor(googleAIProvider, seed).problems).toEqual([]);
     const varchar = { kind: 'VARCHAR', length: 2147483647, nullable: true } as const;
     expect(googleAIProvider.checkSchema(defineModel(googleAIProvider, seed, { inputs: [col('text', varchar)], outputs: [col('output', varchar)] }))).toEqual([]);
-    const flink = { endpoint: emu.url('gemini-2.0-flash'), apiKey: 'k', 'system-prompt': 'x', maxOutputTokens: '5', topK: '3', 'googleai.input_format': 'GEMINI-CHAT' };
+    const flink = { endpoint: h.emu.url('gemini-2.0-flash'), apiKey: 'k', 'system-prompt': 'x', maxOutputTokens: '5', topK: '3', 'googleai.input_format': 'GEMINI-CHAT' };
     expect(googleAIProvider.checkSchema(defineModel(googleAIProvider, flink))).toEqual([]);
   });
 
   it('reports contradictions, too many stop sequences, keys in the URL and wrong columns', () => {
     const check = (opts: Record<string, string>, outputs = [col('o', STRING)]) =>
-      googleAIProvider.checkSchema(defineModel(googleAIProvider, { endpoint: emu.url('gemini-2.0-flash', 'generateContent'), 'api-key': KEY, ...opts }, { outputs })).join('; ');
+      googleAIProvider.checkSchema(defineModel(googleAIProvider, { endpoint: h.emu.url('gemini-2.0-flash', 'generateContent'), 'api-key': KEY, ...opts }, { outputs })).join('; ');
     expect(check({ task: 'embedding' }, [col('v', FLOAT_ARRAY)])).toMatch(/contradicts the endpoint/);
     expect(check({ stop: 'a,b,c,d,e,f' })).toMatch(/at most 5/);
-    expect(check({ endpoint: `${emu.url('gemini-2.0-flash', 'generateContent')}?key=abc` })).toMatch(/api-key/);
-    expect(check({ endpoint: emu.url('gemini-2.0-flash', 'streamGenerateContent') })).toMatch(/not supported/);
+    expect(check({ endpoint: `${h.emu.url('gemini-2.0-flash', 'generateContent')}?key=abc` })).toMatch(/api-key/);
+    expect(check({ endpoint: h.emu.url('gemini-2.0-flash', 'streamGenerateContent') })).toMatch(/not supported/);
     expect(check({}, [col('v', FLOAT_ARRAY)])).toMatch(/one STRING output/);
-    expect(check({ endpoint: emu.url('gemini-embedding-001', 'embedContent') })).toMatch(/ARRAY<FLOAT>/);
+    expect(check({ endpoint: h.emu.url('gemini-embedding-001', 'embedContent') })).toMatch(/ARRAY<FLOAT>/);
   });
 });
 
@@ -209,11 +178,11 @@ describe('googleai provider: seed 003 SQL', () => {
     "CREATE CONNECTION googleai-cli-connection WITH ( 'type' = 'googleai', 'endpoint' = 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent', 'api-key' = '<your-gcp-api-key>' );",
     "CREATE MODEL google_text_cli INPUT (`text` VARCHAR(2147483647)) OUTPUT (`output` VARCHAR(2147483647)) WITH ( 'googleai.connection' = 'googleai-cli-connection', 'googleai.system_prompt' = 'translate text to chinese', 'provider' = 'googleai', 'task' = 'text_generation' );",
   ].join('\n');
-  const ctx = () => ({ registry: new Registry().registerProvider(googleAIProvider), modelSpec: modelSpecFor, defaultKafkaBootstrap: '' });
+  const ctx = () => seedContext(googleAIProvider);
 
   it('validates verbatim and runs with the endpoint pointed at the emulator', async () => {
     expect(() => compileJob('seed-003.sql', SEED, ctx())).not.toThrow();
-    const sql = SEED.replace('https://generativelanguage.googleapis.com', emu.origin).replace('<your-gcp-api-key>', KEY);
+    const sql = SEED.replace('https://generativelanguage.googleapis.com', h.emu.origin).replace('<your-gcp-api-key>', KEY);
     const model = compileJob('seed-003.sql', sql, ctx()).catalog.model('google_text_cli')!;
     const fn = bind(model.definition);
     expect(expectOk(await fn.predict(['hello'], { signal: never() }))).toEqual([['translate text to chinese => hello']]);
@@ -222,7 +191,7 @@ describe('googleai provider: seed 003 SQL', () => {
 
 describe('googleai provider: timeouts and aborts', () => {
   it('times out a hung attempt after client-timeout (bare number = seconds) and retries it', async () => {
-    emu.setLatency(1_500);
+    h.emu.setLatency(1_500);
     const fn = bind(textModel({ 'googleai.client_timeout': '0.1', 'retry-num': '1' }));
     const outcome = await fn.predict(['x'], { signal: never() });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'PD4204', kind: 'transient', attempts: 2 } });
@@ -230,7 +199,7 @@ describe('googleai provider: timeouts and aborts', () => {
   });
 
   it('rejects with the abort reason when the row signal aborts mid-call', async () => {
-    emu.setLatency(5_000);
+    h.emu.setLatency(5_000);
     const fn = bind(textModel());
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('row timeout')), 50);
@@ -242,8 +211,6 @@ describe('googleai provider: timeouts and aborts', () => {
 
 describe('googleai provider: docs', () => {
   it('docs/providers-cloud.md carries the options table generated from the spec', async () => {
-    const doc = await readFile(new URL('../../../docs/providers-cloud.md', import.meta.url), 'utf8');
-    const block = /<!-- options:googleai:begin -->\n([\s\S]*?)\n<!-- options:googleai:end -->/.exec(doc);
-    expect(block?.[1]).toBe(specToMarkdown(googleAIProvider.spec));
+    expect(await cloudDocsOptionsBlock('googleai')).toBe(specToMarkdown(googleAIProvider.spec));
   });
 });
