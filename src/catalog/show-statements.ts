@@ -2,14 +2,13 @@ import { CreateModelNode, OptionNode, StringLiteralNode, type DescribeNode, type
 import { printDataType, printStatement } from '../sql/index.js';
 import type { ConfigSpec } from '../spi/config-spec.js';
 import { objectName } from './apply-ddl.js';
+import { isCredentialOption } from './credential-option.js';
 import type { Catalog } from './catalog.js';
 import type { CatalogContext } from './catalog-context.js';
 import type { CatalogEntry, ModelEntry } from './catalog-entries.js';
 
 export type InfoStatement = ShowNode | DescribeNode | ShowCreateNode;
 
-/** Option names that hold credentials whatever their spec says. */
-const SECRET_NAME = /(password|secret|api[-_]?key|apikey|token|jaas|service_key|aws_access_key_id)/i;
 
 /**
  * The text a SHOW / DESCRIBE / SHOW CREATE statement answers with, for the catalog as it
@@ -52,7 +51,7 @@ function showCreate(entry: CatalogEntry, ctx: CatalogContext): string {
   const secretKeys = entry.kind === 'model' ? specSecrets(ctx.modelSpec(entry.provider)) : entry.kind === 'table' ? specSecrets(entry.connector.spec) : new Set<string>();
   const redact = (options: readonly OptionNode[] | null) =>
     options?.map((o) =>
-      secretKeys.has(o.key.value) || SECRET_NAME.test(o.key.value) ? OptionNode.cloneWith(o, { value: StringLiteralNode.cloneWith(o.value, { value: '***' }) }) : o,
+      secretKeys.has(o.key.value) || isCredentialOption(o.key.value) ? OptionNode.cloneWith(o, { value: StringLiteralNode.cloneWith(o.value, { value: '***' }) }) : o,
     ) ?? null;
   switch (entry.kind) {
     case 'model':

@@ -2,6 +2,7 @@ import { DiagnosticsError } from '../errors/diagnostic.js';
 import type { CatalogContext } from '../catalog/catalog-context.js';
 import { planScript, type ScriptPlan } from '../planner/plan-script.js';
 import { parseScript } from '../sql/index.js';
+import { isCredentialOption } from '../catalog/credential-option.js';
 
 /** Parse and plan one job file; all of its errors together in one DiagnosticsError. */
 export function compileJob(file: string, source: string, ctx: CatalogContext): ScriptPlan {
@@ -14,13 +15,15 @@ export function compileJob(file: string, source: string, ctx: CatalogContext): S
   return plan;
 }
 
-/** Option keys whose values are credentials (api-key, password, secret, token, JAAS config ...). */
-const SECRET_OPTION = /'([^']*(?:api[-_]?key|apikey|password|secret|token|jaas|service_key|access_key)[^']*)'\s*=\s*'((?:[^']|'')*)'/gi;
+/** A `'key' = 'value'` pair of a WITH (...) list. */
+const OPTION = /'((?:[^']|'')*)'(\s*=\s*)'((?:[^']|'')*)'/g;
 
 /**
  * The source with credential values blanked, same length so every line:col still points at the
  * same place: error messages quote source lines, and they end up in logs.
  */
 export function redactSecretOptions(source: string): string {
-  return source.replace(SECRET_OPTION, (whole, _key: string, value: string) => whole.slice(0, whole.length - value.length - 1) + '*'.repeat(value.length) + "'");
+  return source.replace(OPTION, (whole, key: string, eq: string, value: string) =>
+    isCredentialOption(key) ? `'${key}'${eq}'${'*'.repeat(value.length)}'` : whole,
+  );
 }

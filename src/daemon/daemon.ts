@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { CatalogContext } from '../catalog/catalog-context.js';
+import { isCredentialOption } from '../catalog/credential-option.js';
 import { createLogger } from '../observability/create-logger.js';
 import { SecretScrubber } from '../observability/secret-scrubber.js';
 import { bindModel, LimiterRegistry, modelSpecFor } from '../providers/index.js';
@@ -64,7 +65,7 @@ export class Daemon {
       shutdownTimeoutMs: config.shutdown.timeoutMs,
       pipeline: config.pipeline,
       bindModel: (entry, log) => {
-        for (const [key, value] of Object.entries(entry.rawOptions)) if (isSecretKey(key)) scrubber.add(resolveEnv(value, env));
+        for (const [key, value] of Object.entries(entry.rawOptions)) if (isCredentialOption(key)) scrubber.add(resolveEnv(value, env));
         return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), env });
       },
       printSink: () => stdoutSink(registry, this.log),
@@ -152,10 +153,6 @@ export class Daemon {
     })();
     return this.#stopping;
   }
-}
-
-function isSecretKey(key: string): boolean {
-  return /(api[-_]?key|secret|password|token|service_key)/i.test(key);
 }
 
 function resolveEnv(value: string, env: Readonly<Record<string, string | undefined>>): string | undefined {

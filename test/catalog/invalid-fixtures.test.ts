@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileJob } from '../../src/daemon/compile-job.js';
+import { compileJob, redactSecretOptions } from '../../src/daemon/compile-job.js';
 import { DiagnosticsError } from '../../src/errors/diagnostic.js';
 import { catalogContext } from '../planner/plan-helpers.js';
 
@@ -68,7 +68,8 @@ describe('invalid catalog/plan fixtures', () => {
     // `file:line:col: message [CODE]`, the source line, then a caret under the column.
     const lines = err.message.split('\n');
     expect(lines).toHaveLength(3 * expected.length);
-    const sourceLines = source.split('\n');
+    // Quoted lines show credential values blanked (compile-job.ts redactSecretOptions).
+    const sourceLines = redactSecretOptions(source).split('\n');
     expected.forEach((e, i) => {
       const [head, text, caret] = lines.slice(3 * i, 3 * i + 3) as [string, string, string];
       expect(head.startsWith(`${file}:${e.line}:${e.col}: `), head).toBe(true);

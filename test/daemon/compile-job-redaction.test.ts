@@ -22,3 +22,16 @@ describe('compile errors never quote a credential', () => {
     expect(redactSecretOptions("'properties.sasl.jaas.config' = 'x y'")).toBe("'properties.sasl.jaas.config' = '***'");
   });
 });
+
+describe('which options hold credentials', () => {
+  it('goes by the parts of the name: tokens of a budget are not a token', async () => {
+    const { isCredentialOption } = await import('../../src/catalog/credential-option.js');
+    for (const k of ['api-key', 'apiKey', 'openai.api_key', 'password', 'aws_secret_access_key', 'aws_session_token', 'properties.sasl.jaas.config', 'service_key']) {
+      expect(isCredentialOption(k), k).toBe(true);
+    }
+    for (const k of ['max-tokens', 'rate-limit.tokens-per-minute', 'model', 'endpoint', 'userName', 'topic']) {
+      expect(isCredentialOption(k), k).toBe(false);
+    }
+    expect(redactSecretOptions("'max-tokens' = '1000', 'api-key' = 'sk-12345'")).toBe("'max-tokens' = '1000', 'api-key' = '********'");
+  });
+});
