@@ -1,4 +1,5 @@
 import type { ConfigSpec, OptionSpec, ResolvedOptions } from '../spi/config-spec.js';
+import { fullJitterDelay } from '../util/backoff.js';
 import type { ModelProviderFactory } from '../spi/model-provider.js';
 import type { RateLimits } from './limit-plan.js';
 
@@ -139,6 +140,5 @@ export function compileModelPolicy(options: ResolvedOptions): ModelPolicy {
 /** Delay before retry number `attempt` (0-based): full jitter for EXPONENTIAL, constant for FIXED. */
 export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
   if (policy.strategy === 'FIXED') return policy.baseMs;
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * ceiling);
+  return fullJitterDelay(attempt, policy.baseMs, policy.maxMs, random);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../spi/logger.js';
 import { isPermanentFailure, type Sink } from '../spi/sink.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { abortableSleep, fullJitterDelay } from '../util/backoff.js';
 import type { WorkUnit } from './work-unit.js';
 
 export interface SinkWriterOptions {
@@ -126,9 +126,9 @@ export class SinkWriter {
         if (this.#opts.signal.aborted) return undefined;
         if (isPermanentFailure(err)) return err;
         this.writeRetries++;
-        const delay = backoffDelay(attempt, 100, 30_000);
+        const delay = fullJitterDelay(attempt, 100, 30_000);
         this.#opts.log.warn({ err, attempt: attempt + 1, rows: rows.length, retryInMs: delay }, 'sink write failed; retrying');
-        await sleep(delay, this.#opts.signal).catch(() => {});
+        await abortableSleep(delay, this.#opts.signal).catch(() => {});
       }
     }
   }
