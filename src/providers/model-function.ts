@@ -43,7 +43,7 @@ export interface ModelStats {
   readonly fatalErrors: number;
   /** Attempts after the first, throttled ones included. */
   readonly retries: number;
-  /** Rows given up with action 'drop' (IGNORE). */
+  /** Rows given up with action 'ignore' (IGNORE). */
   readonly dropped: number;
   /** Rows given up with action 'fail' (FAILOVER). */
   readonly failed: number;
@@ -73,7 +73,7 @@ type MutableStats = { -readonly [K in keyof ModelStats]: ModelStats[K] };
  * - transient (5xx, 408, 409, timeouts, connection errors): under RETRY, exponential backoff with
  *   full jitter, up to `retry-num` retries, each passing the limiter again.
  * - fatal: not retried.
- * A row that fails for good becomes `{ ok: false, action }`: 'drop' for IGNORE, 'fail' for FAILOVER
+ * A row that fails for good becomes `{ ok: false, action }`: 'ignore' for IGNORE, 'fail' for FAILOVER
  * (RETRY uses `retry-fallback-strategy`). predict() rejects only when the signal aborts (with
  * `signal.reason`) or the function is closed (ProviderClosedError).
  */
@@ -214,7 +214,7 @@ class BoundModel implements BoundModelFunction {
 
   #giveUp(code: 'PD4203' | 'PD4204', error: ModelCallError, attempts: number): PredictOutcome {
     const { strategy, fallback } = this.policy;
-    const action: 'drop' | 'fail' = strategy === 'IGNORE' || (strategy === 'RETRY' && fallback === 'IGNORE') ? 'drop' : 'fail';
+    const action: 'ignore' | 'fail' = strategy === 'IGNORE' || (strategy === 'RETRY' && fallback === 'IGNORE') ? 'ignore' : 'fail';
     const detail = code === 'PD4204' ? ` (gave up after ${attempts} attempts)` : '';
     const wrapped = new ModelPredictError(code, `model '${this.model}': ${error.message}${detail}`, {
       model: this.model,
@@ -224,7 +224,7 @@ class BoundModel implements BoundModelFunction {
       cause: error,
     });
     const fields = { code, kind: error.kind, status: error.status, attempts, strategy };
-    if (action === 'drop') {
+    if (action === 'ignore') {
       this.#stats.dropped++;
       this.#log.warn(fields, `row dropped by the error-handling strategy: ${wrapped.message}`);
     } else {

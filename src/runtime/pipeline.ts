@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../spi/logger.js';
-import type { SourceRecord } from '../spi/source.js';
+import type { SourceRecord, UndecodableRecord } from '../spi/source.js';
 import type { Row } from '../types/data-type.js';
 import type { ExecutablePipeline, PredictStage } from './executable-pipeline.js';
 import { FlowWindow } from './flow-window.js';
@@ -104,6 +104,7 @@ export class Pipeline {
       signal: this.#readAbort.signal,
       flow: this.#window,
       push: (record) => this.#push(record),
+      pushUndecodable: (record, error) => this.#pushUndecodable(record, error),
       log: this.#log,
     });
     this.#finished = this.#runPromise.then(
@@ -137,6 +138,14 @@ export class Pipeline {
     const unit: WorkUnit = { seq: this.#seq++, record, rows: [record.row], ready: false };
     if (this.#ordered) this.#queue.push(unit);
     void this.#process(unit);
+  }
+
+  #pushUndecodable(record: UndecodableRecord, error: Error): void {
+    this.#stats.recordsIn++;
+    this.#window.admit();
+    const unit: WorkUnit = { seq: this.#seq++, record: { ...record, row: [] }, rows: [], ready: false };
+    this.#settle(unit, 'nack', error);
+    void this.#fail(error, `record ${unit.seq} cannot be decoded`);
   }
 
   async #process(unit: WorkUnit): Promise<void> {
@@ -175,7 +184,7 @@ export class Pipeline {
       // The race makes the timeout hold even for a model that ignores its signal.
       const outcome = await abortable(stage.model.predict(inputs, { signal }), signal);
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
-      if (outcome.action === 'drop') {
+      if (outcome.action === 'ignore') {
         this.#stats.predictionsDropped++;
         this.#log.warn({ model: stage.modelName, err: outcome.error }, 'prediction failed; row dropped (error-handling-strategy)');
         return [];

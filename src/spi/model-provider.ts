@@ -37,13 +37,20 @@ export class ModelCallError extends Error {
   readonly kind: CallErrorKind;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** Response headers of the failed attempt (lower-case names), when there was a response. Never request headers. */
+  readonly headers: Readonly<Record<string, readonly string[]>> | undefined;
 
-  constructor(kind: CallErrorKind, message: string, opts: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(
+    kind: CallErrorKind,
+    message: string,
+    opts: { status?: number; retryAfterMs?: number; headers?: Readonly<Record<string, readonly string[]>>; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'ModelCallError';
     this.kind = kind;
     this.status = opts.status;
     this.retryAfterMs = opts.retryAfterMs;
+    this.headers = opts.headers;
   }
 }
 
@@ -83,10 +90,23 @@ export interface ModelProviderFactory {
 /** What the runtime's predict stage sees: limiter, retries and error strategy already applied. */
 export type PredictOutcome =
   | { readonly ok: true; readonly rows: readonly (readonly Value[])[] }
-  /** The error strategy decided: 'drop' skips the row (IGNORE), 'fail' stops the job (FAILOVER). */
-  | { readonly ok: false; readonly action: 'drop' | 'fail'; readonly error: Error };
+  /**
+   * The row failed for good and the error strategy decided: 'ignore' lets the row go (the pipeline
+   * routes it: dead-letter queue, else dropped, logged and counted), 'fail' fails the job.
+   */
+  | { readonly ok: false; readonly action: 'ignore' | 'fail'; readonly error: Error };
+
+export interface PredictOptions {
+  /** Aborted at a hard stop: predict() then rejects with `signal.reason`. */
+  readonly signal: AbortSignal;
+  /**
+   * Flink's per-row `timeout`: from the first attempt to the final answer, retries and waits
+   * included. Running out is a row failure that the error strategy decides, not a rejection.
+   */
+  readonly timeoutMs?: number;
+}
 
 export interface ModelFunction {
-  predict(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<PredictOutcome>;
+  predict(inputs: readonly Value[], opts: PredictOptions): Promise<PredictOutcome>;
   close(): Promise<void>;
 }

@@ -8,7 +8,30 @@ export interface SourceRecord {
   ack(): void;
   /** Processing failed for good: the source must never commit at or past this record. */
   nack(error: Error): void;
+  /**
+   * Present when the source has a dead-letter queue: writes the original record (key, value,
+   * headers) with the failure in headers and resolves once the write is acknowledged. The runtime
+   * then acks the record. A rejection means the record could not be dead-lettered (the runtime
+   * retries with backoff; a hard stop leaves it unacked).
+   */
+  deadLetter?(failure: RowFailure): Promise<void>;
 }
+
+/** Where in a pipeline a row failed. */
+export type FailureStage = 'decode' | 'transform' | 'predict' | 'sink';
+
+/** A row that failed for good, as the dead-letter queue and the counters see it. */
+export interface RowFailure {
+  readonly stage: FailureStage;
+  readonly error: Error;
+  /** The model, for stage 'predict'. */
+  readonly model?: string;
+  /** The provider's HTTP status, when a model call got an answer. */
+  readonly httpStatus?: number;
+}
+
+/** A record the source read but could not turn into a row (a decode error). */
+export type UndecodableRecord = Omit<SourceRecord, 'row'>;
 
 /** The pipeline's in-flight window, seen from a source. */
 export interface FlowControl {
@@ -24,10 +47,22 @@ export interface SourceContext {
   readonly flow: FlowControl;
   /** Hands one record to the pipeline. Never blocks; callers respect `flow.full`. */
   push(record: SourceRecord): void;
+  /**
+   * Hands over a record that cannot be decoded: the pipeline decides by `errorTolerance` whether it
+   * fails the job or is routed (dead-letter queue, else dropped and logged). Counts in the window.
+   */
+  pushUndecodable(record: UndecodableRecord, error: Error): void;
   readonly log: Logger;
 }
 
 export interface Source {
+  /**
+   * Kafka Connect's `errors.tolerance` for failures outside the model (decode, expressions, sink
+   * rejections): 'none' (default) fails the job; 'all' routes the record (dead-letter queue when
+   * the record has one, else dropped, logged and counted). Model failures follow the model's
+   * `error-handling-strategy` instead.
+   */
+  readonly errorTolerance?: 'none' | 'all';
   /** Reads until the input ends (bounded sources) or the signal aborts. */
   run(ctx: SourceContext): Promise<void>;
   /** After the pipeline drained: final commit, then release clients. Idempotent. */

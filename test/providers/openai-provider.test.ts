@@ -147,7 +147,7 @@ describe('openai provider: errors and strategies', () => {
     h.emu.failNext(5, 503);
     const fn = bind(chatModel({ 'retry-num': '2', 'retry-fallback-strategy': 'IGNORE' }));
     const outcome = await fn.predict(['x'], { signal: never() });
-    expect(outcome).toMatchObject({ ok: false, action: 'drop', error: { code: 'PD4204', kind: 'transient', status: 503, attempts: 3 } });
+    expect(outcome).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4204', kind: 'transient', status: 503, attempts: 3 } });
     expect(h.emu.counters.requests).toBe(3);
   });
 
@@ -155,7 +155,7 @@ describe('openai provider: errors and strategies', () => {
     h.emu.failNext(2, 500);
     const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE' }));
     const failover = bind(chatModel({ error_handling_strategy: 'FAILOVER' }));
-    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'drop', error: { code: 'PD4203' } });
+    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4203' } });
     expect(await failover.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4203' } });
     expect(h.emu.counters.requests).toBe(2);
     expect(ignore.stats().dropped).toBe(1);

@@ -144,7 +144,7 @@ describe('Pipeline', () => {
     const acks: Acks = { acked: [], nacked: [] };
     const sink = memorySink();
     const m = model(async (input) => {
-      if (input === 'text 3') return { ok: false, action: 'drop', error: new Error('bad') };
+      if (input === 'text 3') return { ok: false, action: 'ignore', error: new Error('bad') };
       if (input === 'text 7') return { ok: false, action: 'fail', error: new Error('model exploded') };
       return { ok: true, rows: [['ok']] };
     });

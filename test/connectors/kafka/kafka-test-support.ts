@@ -8,7 +8,7 @@ import type { ConnectorContext, TableColumn, TableDefinition } from '../../../sr
 import type { Logger } from '../../../src/spi/logger.js';
 import { Registry } from '../../../src/spi/registry.js';
 import { resolveOptions } from '../../../src/spi/resolve-options.js';
-import type { SourceRecord } from '../../../src/spi/source.js';
+import type { SourceRecord, UndecodableRecord } from '../../../src/spi/source.js';
 import type { DataType, Row } from '../../../src/types/data-type.js';
 import { silentLogger } from '../../support/silent-logger.js';
 
@@ -52,6 +52,7 @@ export class SourceHarness {
   readonly window: FlowWindow;
   readonly abort = new AbortController();
   readonly records: PushedRecord[] = [];
+  readonly undecodable: Array<{ record: UndecodableRecord; error: Error }> = [];
   readonly log: Array<{ level: string; args: unknown[] }>;
   readonly run: Promise<void>;
   #waiters: Array<() => void> = [];
@@ -66,6 +67,11 @@ export class SourceHarness {
       push: (record) => {
         this.window.admit();
         this.records.push({ row: record.row, record, settled: false });
+        for (const w of this.#waiters.splice(0)) w();
+      },
+      pushUndecodable: (record, error) => {
+        this.window.admit();
+        this.undecodable.push({ record, error });
         for (const w of this.#waiters.splice(0)) w();
       },
     });

@@ -55,7 +55,7 @@ describe('googleai provider: generateContent', () => {
     h.emu = await GoogleAIEmulator.start({ apiKeys: [KEY], blocked: (t) => t.includes('forbidden') });
     const fn = bind(textModel({ 'error-handling-strategy': 'IGNORE' }));
     const outcome = await fn.predict(['forbidden words'], { signal: never() });
-    expect(outcome).toMatchObject({ ok: false, action: 'drop', error: { kind: 'fatal' } });
+    expect(outcome).toMatchObject({ ok: false, action: 'ignore', error: { kind: 'fatal' } });
     if (!outcome.ok) expect(outcome.error.message).toMatch(/blocked the prompt: SAFETY/);
   });
 });
