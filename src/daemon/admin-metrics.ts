@@ -36,6 +36,11 @@ export function renderMetrics(jobs: readonly AdminJobSnapshot[], invalid: readon
   const modelCalls = counter('predictd_model_calls_total', 'Model calls the pipeline made (one per row, retries not counted).');
   const sinkRetries = counter('predictd_sink_retries_total', 'Sink writes retried (updated when the pipeline closes).');
   const inFlight = gauge('predictd_in_flight', 'Records read but not yet written or dropped.');
+  const rowsFailed = counter(
+    'predictd_rows_failed_total',
+    "Records that failed for good and were routed, by stage (decode, transform, predict, sink) and action (dead_lettered: written to the dead-letter queue; dropped: no queue).",
+  );
+  const deadLetterRetries = counter('predictd_dead_letter_retries_total', 'Dead-letter writes that failed and were retried.');
   const jobUp = gauge('predictd_job_up', "1 for the job's current state, 0 for the others.");
   const modelRows = counter('predictd_model_rows_total', 'Rows sent to the model (predict calls).');
   const modelRequests = counter('predictd_model_requests_total', 'HTTP requests sent to the model API (a micro-batch counts once).');
@@ -56,6 +61,11 @@ export function renderMetrics(jobs: readonly AdminJobSnapshot[], invalid: readon
       modelCalls(labels, p.stats.modelCalls);
       sinkRetries(labels, p.stats.sinkRetries);
       inFlight(labels, p.inFlight);
+      for (const [stage, counts] of Object.entries(p.stats.failures)) {
+        rowsFailed({ ...labels, stage, action: 'dead_lettered' }, counts.deadLettered);
+        rowsFailed({ ...labels, stage, action: 'dropped' }, counts.dropped);
+      }
+      deadLetterRetries(labels, p.stats.deadLetterRetries);
     }
     for (const [m, name] of zipUnique(job.models, (m) => m.model)) {
       const labels = { job: job.id, model: name };

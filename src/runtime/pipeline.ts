@@ -1,10 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../spi/logger.js';
-import type { SourceRecord, UndecodableRecord } from '../spi/source.js';
+import { RowError } from '../expr/row-error.js';
+import type { ErrorTolerance, FailureStage, RowFailure as RoutedFailure, SourceRecord, UndecodableRecord } from '../spi/source.js';
 import type { Row } from '../types/data-type.js';
+import { abortableSleep, fullJitterDelay } from '../util/backoff.js';
 import type { ExecutablePipeline, PredictStage } from './executable-pipeline.js';
 import { FlowWindow } from './flow-window.js';
 import { JobStateMachine, type JobState } from './job-state.js';
+import { routeFailure, type FailureCase } from './route-failure.js';
+import { RowFailedError } from './row-failed-error.js';
 import { Semaphore } from './semaphore.js';
 import { SinkWriter } from './sink-writer.js';
 import type { WorkUnit } from './work-unit.js';
@@ -14,17 +18,39 @@ export interface PipelineStats {
   rowsOut: number;
   /** Rows whose model input was NULL: dropped without a call, as Flink does. */
   nullInputsDropped: number;
-  /** Rows dropped by error-handling-strategy IGNORE (or a timeout under IGNORE). */
+  /** Rows dropped by error-handling-strategy IGNORE (or a timeout under IGNORE): failures.predict.dropped, kept for its metric. */
   predictionsDropped: number;
   modelCalls: number;
   sinkRetries: number;
+  /** Records that failed for good and were routed, per stage: written to the dead-letter queue, or dropped without one. */
+  failures: Record<FailureStage, FailureCounts>;
+  /** Dead-letter writes that failed and were retried. */
+  deadLetterRetries: number;
 }
+
+export interface FailureCounts {
+  deadLettered: number;
+  dropped: number;
+}
+
+const FAILURE_STAGES: readonly FailureStage[] = ['decode', 'transform', 'predict', 'sink'];
 
 /** After a failure, how long records already in flight get to be written before the job closes. */
 const FAILURE_DRAIN_MS = 30_000;
 
 class RowFailure extends Error {
   override readonly name = 'RowFailure';
+}
+
+/** Thrown out of a stage for a row the model's error strategy lets go: the record is routed. */
+class RoutedPrediction extends Error {
+  override readonly name = 'RoutedPrediction';
+  readonly failure: RoutedFailure;
+
+  constructor(failure: RoutedFailure) {
+    super(failure.error.message, { cause: failure.error });
+    this.failure = failure;
+  }
 }
 
 /**
@@ -39,6 +65,8 @@ export class Pipeline {
   readonly #writer: SinkWriter;
   readonly #permits = new Map<PredictStage, Semaphore>();
   readonly #ordered: boolean;
+  /** The source's `errors.tolerance`: decides decode, expression and sink failures (see routeFailure). */
+  readonly #tolerance: ErrorTolerance;
   /** Stop reading new records. */
   readonly #readAbort = new AbortController();
   /** Give up in-flight work: model calls and sink retries (hard stop, failure). */
@@ -49,7 +77,16 @@ export class Pipeline {
   #runPromise: Promise<void> | undefined;
   #finished: Promise<JobState> | undefined;
   #closing: Promise<void> | undefined;
-  readonly #stats: PipelineStats = { recordsIn: 0, rowsOut: 0, nullInputsDropped: 0, predictionsDropped: 0, modelCalls: 0, sinkRetries: 0 };
+  readonly #stats: PipelineStats = {
+    recordsIn: 0,
+    rowsOut: 0,
+    nullInputsDropped: 0,
+    predictionsDropped: 0,
+    modelCalls: 0,
+    sinkRetries: 0,
+    failures: Object.fromEntries(FAILURE_STAGES.map((s) => [s, { deadLettered: 0, dropped: 0 }])) as Record<FailureStage, FailureCounts>,
+    deadLetterRetries: 0,
+  };
 
   private constructor(p: ExecutablePipeline, log: Logger) {
     this.#p = p;
@@ -59,15 +96,15 @@ export class Pipeline {
     setMaxListeners(0, this.#readAbort.signal, this.#workAbort.signal);
     this.#ordered = p.stages.some((s) => s.kind === 'predict' && s.ordered);
     for (const s of p.stages) if (s.kind === 'predict') this.#permits.set(s, new Semaphore(s.maxConcurrent));
+    this.#tolerance = p.source.errorTolerance ?? 'none';
     this.#writer = new SinkWriter(p.sink, {
       ...p.sinkBatch,
       signal: this.#workAbort.signal,
       log,
+      // Routed rejections are routed one record at a time: find them by writing the batch unit by unit.
+      isolateRejected: routeFailure({ stage: 'sink', tolerance: this.#tolerance }) === 'route',
       onWritten: (unit) => this.#settle(unit, 'ack'),
-      onFailed: (units, error) => {
-        for (const unit of units) this.#settle(unit, 'nack', error);
-        void this.#fail(error, 'the sink rejected rows for good');
-      },
+      onFailed: (units, error) => this.#sinkRejected(units, error),
     });
   }
 
@@ -81,7 +118,8 @@ export class Pipeline {
 
   /** Counters so far (a copy). */
   get stats(): PipelineStats {
-    return { ...this.#stats, sinkRetries: this.#writer.writeRetries };
+    const failures = Object.fromEntries(FAILURE_STAGES.map((s) => [s, { ...this.#stats.failures[s] }])) as Record<FailureStage, FailureCounts>;
+    return { ...this.#stats, failures, sinkRetries: this.#writer.writeRetries };
   }
 
   get failure(): Error | undefined {
@@ -140,12 +178,18 @@ export class Pipeline {
     void this.#process(unit);
   }
 
+  /** Never enters the ORDERED queue: it has no row to keep in order. */
   #pushUndecodable(record: UndecodableRecord, error: Error): void {
     this.#stats.recordsIn++;
     this.#window.admit();
-    const unit: WorkUnit = { seq: this.#seq++, record: { ...record, row: [] }, rows: [], ready: false };
-    this.#settle(unit, 'nack', error);
-    void this.#fail(error, `record ${unit.seq} cannot be decoded`);
+    const asRecord: SourceRecord = {
+      row: [],
+      ack: () => record.ack(),
+      nack: (err) => record.nack(err),
+      ...(record.deadLetter ? { deadLetter: (failure: RoutedFailure) => record.deadLetter!(failure) } : {}),
+    };
+    const unit: WorkUnit = { seq: this.#seq++, record: asRecord, rows: [], ready: false };
+    this.#rowFailed(unit, { stage: 'decode', tolerance: this.#tolerance }, error);
   }
 
   async #process(unit: WorkUnit): Promise<void> {
@@ -161,6 +205,15 @@ export class Pipeline {
       }
     } catch (err) {
       if (this.#workAbort.signal.aborted) return; // hard stop: leave it unacked
+      if (err instanceof RoutedPrediction) {
+        void this.#route(unit, err.failure);
+        return;
+      }
+      if (err instanceof RowError) {
+        // An expression (filter, projection, CAST to the model's input types) failed for this row.
+        this.#rowFailed(unit, { stage: 'transform', tolerance: this.#tolerance }, err);
+        return;
+      }
       this.#settle(unit, 'nack', asError(err));
       void this.#fail(asError(err), `record ${unit.seq} failed`);
       return;
@@ -184,11 +237,7 @@ export class Pipeline {
       // The race makes the timeout hold even for a model that ignores its signal.
       const outcome = await abortable(stage.model.predict(inputs, { signal }), signal);
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
-      if (outcome.action === 'ignore') {
-        this.#stats.predictionsDropped++;
-        this.#log.warn({ model: stage.modelName, err: outcome.error }, 'prediction failed; row dropped (error-handling-strategy)');
-        return [];
-      }
+      if (outcome.action === 'ignore') throw this.#ignoredPrediction(stage, outcome.error);
       throw new RowFailure(`model '${stage.modelName}' failed: ${outcome.error.message}`, { cause: outcome.error });
     } catch (err) {
       if (timeout.aborted && !this.#workAbort.signal.aborted && !(err instanceof RowFailure)) {
@@ -233,15 +282,76 @@ export class Pipeline {
   #settle(unit: WorkUnit, how: 'ack' | 'nack', err?: Error): void {
     if (how === 'ack') unit.record.ack();
     else unit.record.nack(err ?? new Error('failed'));
-    if (this.#ordered) {
-      const i = this.#queue.indexOf(unit);
-      if (i >= 0) {
-        this.#queue.splice(i, 1);
-        // A failed head must not hold back the finished units behind it.
-        if (i === 0) this.#flushReadyHead();
+    this.#dequeue(unit);
+    this.#window.settle();
+  }
+
+  /** Takes a unit out of the ORDERED queue: a failed or routed head must not hold back the finished units behind it. */
+  #dequeue(unit: WorkUnit): void {
+    if (!this.#ordered) return;
+    const i = this.#queue.indexOf(unit);
+    if (i < 0) return;
+    this.#queue.splice(i, 1);
+    if (i === 0) this.#flushReadyHead();
+  }
+
+  /** The model's strategy let the row go ('ignore'): the record is routed (see #process). */
+  #ignoredPrediction(stage: PredictStage, error: Error): RoutedPrediction {
+    const httpStatus = httpStatusOf(error);
+    return new RoutedPrediction({ stage: 'predict', error, model: stage.modelName, ...(httpStatus !== undefined ? { httpStatus } : {}) });
+  }
+
+  /** A record failed for good outside the model: fail the job or route it, as routeFailure decides. */
+  #rowFailed(unit: WorkUnit, decision: Exclude<FailureCase, { stage: 'predict' }>, error: Error): void {
+    if (routeFailure(decision) === 'route') {
+      void this.#route(unit, { stage: decision.stage, error });
+      return;
+    }
+    const failed = new RowFailedError(decision.stage, error);
+    this.#settle(unit, 'nack', failed);
+    void this.#fail(failed, `record ${unit.seq} failed at stage '${decision.stage}'`);
+  }
+
+  #sinkRejected(units: readonly WorkUnit[], error: Error): void {
+    for (const unit of units) this.#rowFailed(unit, { stage: 'sink', tolerance: this.#tolerance }, error);
+  }
+
+  /**
+   * Routes a record that failed for good: to the dead-letter queue when its source has one
+   * (acked only once the queue acknowledged the write, retried with backoff until then), else
+   * dropped with a warning. Either way it is counted, and it leaves the ORDERED queue at once.
+   */
+  async #route(unit: WorkUnit, failure: RoutedFailure): Promise<void> {
+    this.#dequeue(unit);
+    const counts = this.#stats.failures[failure.stage];
+    const where = { jobId: this.#p.jobId, pipeline: this.#p.name, stage: failure.stage, ...(failure.model ? { model: failure.model } : {}) };
+    const deadLetter = unit.record.deadLetter?.bind(unit.record);
+    if (!deadLetter) {
+      counts.dropped++;
+      if (failure.stage === 'predict') this.#stats.predictionsDropped++;
+      this.#log.warn({ code: 'PD4102', ...where, err: failure.error.message }, 'row failed; dropped (no dead-letter queue)');
+      this.#settle(unit, 'ack');
+      return;
+    }
+    const signal = this.#workAbort.signal;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await abortable(deadLetter(failure), signal);
+        break;
+      } catch (err) {
+        if (signal.aborted) return; // hard stop: left unacked, read again on the next start
+        this.#stats.deadLetterRetries++;
+        const delay = fullJitterDelay(attempt, 100, 30_000);
+        this.#log.warn({ code: 'PD4103', ...where, err, attempt: attempt + 1, retryInMs: delay }, 'dead-letter write failed; retrying');
+        try {
+          await abortableSleep(delay, signal);
+        } catch {
+          return;
+        }
       }
     }
-    this.#window.settle();
+    counts.deadLettered++;
+    this.#settle(unit, 'ack');
   }
 
   async #onInputEnded(): Promise<JobState> {
@@ -309,6 +419,15 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
     );
   });
+}
+
+/** The HTTP status of a failed model call: on the error or on an error in its cause chain. */
+function httpStatusOf(err: unknown): number | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const status = (e as { status?: unknown }).status;
+    if (typeof status === 'number') return status;
+  }
+  return undefined;
 }
 
 function asError(err: unknown): Error {

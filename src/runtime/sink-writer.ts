@@ -9,6 +9,11 @@ export interface SinkWriterOptions {
   /** Aborted only at a hard stop: pending writes are given up (their records stay unacked). */
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /**
+   * When a batch of several units fails permanently, write its units one at a time, so that
+   * onFailed names only the rejected ones and the others are written (and onWritten) as usual.
+   */
+  readonly isolateRejected?: boolean;
   /** Called once every row of a unit is written. */
   readonly onWritten: (unit: WorkUnit) => void;
   /** Called for the units of a write that failed permanently (never retried). */
@@ -87,8 +92,9 @@ export class SinkWriter {
         const batch = this.#take();
         const failure = await this.#writeWithRetry(batch);
         if (this.#opts.signal.aborted) break;
-        if (failure) this.#opts.onFailed(batch, failure);
-        else for (const unit of batch) this.#opts.onWritten(unit);
+        if (!failure) for (const unit of batch) this.#opts.onWritten(unit);
+        else if (this.#opts.isolateRejected && batch.length > 1) await this.#writeOneByOne(batch);
+        else this.#opts.onFailed(batch, failure);
       }
     } finally {
       this.#writing = false;
@@ -112,6 +118,16 @@ export class SinkWriter {
     }
     this.#pendingRows -= rows;
     return batch;
+  }
+
+  /** In order, so the sink still sees rows in the order they were handed over. */
+  async #writeOneByOne(batch: readonly WorkUnit[]): Promise<void> {
+    for (const unit of batch) {
+      const failure = await this.#writeWithRetry([unit]);
+      if (this.#opts.signal.aborted) return;
+      if (failure) this.#opts.onFailed([unit], failure);
+      else this.#opts.onWritten(unit);
+    }
   }
 
   /** Resolves undefined once written, or with the error of a permanent failure. */

@@ -17,6 +17,9 @@ export interface SourceRecord {
   deadLetter?(failure: RowFailure): Promise<void>;
 }
 
+/** Kafka Connect's `errors.tolerance`: 'none' fails the job at the first failed row, 'all' routes such rows. */
+export type ErrorTolerance = 'none' | 'all';
+
 /** Where in a pipeline a row failed. */
 export type FailureStage = 'decode' | 'transform' | 'predict' | 'sink';
 
@@ -62,7 +65,7 @@ export interface Source {
    * the record has one, else dropped, logged and counted). Model failures follow the model's
    * `error-handling-strategy` instead.
    */
-  readonly errorTolerance?: 'none' | 'all';
+  readonly errorTolerance?: ErrorTolerance;
   /** Reads until the input ends (bounded sources) or the signal aborts. */
   run(ctx: SourceContext): Promise<void>;
   /** After the pipeline drained: final commit, then release clients. Idempotent. */

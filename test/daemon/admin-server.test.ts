@@ -214,7 +214,11 @@ describe('AdminServer', () => {
     server = undefined;
   });
 
-  const stats: PipelineStats = { recordsIn: 3, rowsOut: 2, nullInputsDropped: 0, predictionsDropped: 1, modelCalls: 3, sinkRetries: 0 };
+  const stats: PipelineStats = {
+    recordsIn: 3, rowsOut: 2, nullInputsDropped: 0, predictionsDropped: 1, modelCalls: 3, sinkRetries: 0,
+    failures: { decode: { deadLettered: 4, dropped: 0 }, transform: { deadLettered: 0, dropped: 0 }, predict: { deadLettered: 0, dropped: 1 }, sink: { deadLettered: 0, dropped: 0 } },
+    deadLetterRetries: 2,
+  };
   const modelStats: ModelStats = {
     rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
   };
@@ -248,6 +252,9 @@ describe('AdminServer', () => {
     expect(text).toContain('predictd_model_throttled_total{job="we\\"ird\\\\job\\nid",model="m"} 1\n');
     const samples = parsePrometheus(text);
     expect(sample(samples, 'predictd_records_in_total', { job: odd, pipeline: 'INSERT INTO out' })).toBe(3);
+    expect(sample(samples, 'predictd_rows_failed_total', { job: odd, pipeline: 'INSERT INTO out', stage: 'decode', action: 'dead_lettered' })).toBe(4);
+    expect(sample(samples, 'predictd_rows_failed_total', { job: odd, pipeline: 'INSERT INTO out', stage: 'predict', action: 'dropped' })).toBe(1);
+    expect(sample(samples, 'predictd_dead_letter_retries_total', { job: odd, pipeline: 'INSERT INTO out' })).toBe(2);
     const head = await fetch(`${server.url}/jobs`, { method: 'HEAD' });
     expect([head.status, await head.text()]).toEqual([200, '']);
     const del = await fetch(`${server.url}/metrics`, { method: 'DELETE' });
