@@ -1,4 +1,4 @@
-import type { TableDefinition } from '../../src/spi/connector.js';
+import type { TableDefinition, TableProblem } from '../../src/spi/connector.js';
 import { closestMatch } from '../../src/spi/did-you-mean.js';
 import { compileClientSettings } from './client-settings.js';
 import { KAFKA_METADATA } from './kafka-metadata.js';
@@ -7,8 +7,8 @@ import { compileTableOptions, type KafkaTableOptions } from './kafka-table-optio
 import { tableLayout } from './record-codec.js';
 
 /** The checks Flink's KafkaDynamicTableFactory makes beyond single options, plus predictd's own limits. */
-export function checkKafkaTable(table: TableDefinition, role: 'source' | 'sink'): string[] {
-  const problems: string[] = [];
+export function checkKafkaTable(table: TableDefinition, role: 'source' | 'sink'): TableProblem[] {
+  const problems: TableProblem[] = [];
   let opts: KafkaTableOptions;
   try {
     opts = compileTableOptions(table.options, 'check');
@@ -57,6 +57,7 @@ export function checkKafkaTable(table: TableDefinition, role: 'source' | 'sink')
     }
   }
 
+  problems.push(...checkDeadLetter(table, opts, role));
   problems.push(...checkFormatOptionKeys(table, opts));
   try {
     compileClientSettings(table.options, 'check');
@@ -64,6 +65,25 @@ export function checkKafkaTable(table: TableDefinition, role: 'source' | 'sink')
     problems.push((err as Error).message);
   }
   return problems;
+}
+
+/**
+ * Kafka Connect refuses a dead-letter topic that the connector itself reads (each routed record
+ * would be read again); 'errors.*' on a sink-only use has nothing to route. A dead-letter topic
+ * with 'errors.tolerance' = 'none' is allowed, as in Connect: rows the model's IGNORE lets go still go there.
+ */
+function checkDeadLetter(table: TableDefinition, opts: KafkaTableOptions, role: 'source' | 'sink'): TableProblem[] {
+  const set = Object.keys(table.options.raw).filter((k) => k.startsWith('errors.'));
+  if (role === 'sink') {
+    if (set.length === 0) return [];
+    return [{ code: 'PD2028', option: set[0]!, message: `'${set.join("', '")}' only apply where the table is read (errors of a job are routed by its source table); remove them from this sink` }];
+  }
+  const dlq = opts.deadLetter?.topic;
+  if (dlq === undefined) return [];
+  if (opts.topics.includes(dlq) || opts.topicPattern?.test(dlq)) {
+    return [{ code: 'PD2028', option: 'errors.deadletterqueue.topic.name', message: `the dead-letter topic '${dlq}' is read by this table; name a topic it does not read` }];
+  }
+  return [];
 }
 
 /** 'key.*', 'value.*' and '<format>.*' keys pass the spec unchecked; each must belong to a format in use. */

@@ -1,4 +1,4 @@
-import type { ConnectorContext, ConnectorFactory, TableDefinition } from '../../src/spi/connector.js';
+import type { ConnectorContext, ConnectorFactory, TableDefinition, TableProblem } from '../../src/spi/connector.js';
 import type { Registry } from '../../src/spi/registry.js';
 import type { Sink } from '../../src/spi/sink.js';
 import type { Source } from '../../src/spi/source.js';
@@ -18,7 +18,7 @@ export const kafkaConnector: ConnectorFactory = {
   summary: 'Reads Kafka topics through a consumer group (offsets committed only after the sink wrote) and writes rows to a topic.',
   spec: KAFKA_SPEC,
   metadata: KAFKA_METADATA,
-  checkTable(table: TableDefinition, role: 'source' | 'sink'): readonly string[] {
+  checkTable(table: TableDefinition, role: 'source' | 'sink'): readonly TableProblem[] {
     return checkKafkaTable(table, role);
   },
   createSource(table: TableDefinition, ctx: ConnectorContext): Source {
@@ -27,7 +27,7 @@ export const kafkaConnector: ConnectorFactory = {
     const log = ctx.log.child({ table: table.name, connector: 'kafka' });
     logUnusedProperties(table, client.ignored, log);
     const decoder = new RecordDecoder(table, tableLayout(table, options), ctx.registry);
-    return new KafkaSource({ table: table.name, options, client, decoder, log });
+    return new KafkaSource({ table: table.name, options, client, decoder, log, jobId: ctx.jobId });
   },
   createSink(table: TableDefinition, ctx: ConnectorContext): Sink {
     const options = compileTableOptions(table.options, ctx.jobId);

@@ -1,7 +1,8 @@
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { Logger } from '../../src/spi/logger.js';
-import type { Source, SourceContext } from '../../src/spi/source.js';
+import type { ErrorTolerance, RowFailure, Source, SourceContext } from '../../src/spi/source.js';
 import type { ClientSettings } from './client-settings.js';
+import { DeadLetterWriter } from './dead-letter-writer.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
 import type { KafkaTableOptions } from './kafka-table-options.js';
 import { kafkajsLogCreator } from './kafkajs-log-creator.js';
@@ -16,6 +17,7 @@ export interface KafkaSourceConfig {
   readonly client: ClientSettings;
   readonly decoder: RecordDecoder;
   readonly log: Logger;
+  readonly jobId: string;
 }
 
 export interface KafkaSourceStats {
@@ -23,6 +25,7 @@ export interface KafkaSourceStats {
   readonly recordsPushed: number;
   readonly recordsSkipped: number;
   readonly tombstones: number;
+  readonly deadLettered: number;
   readonly staleAcks: number;
   readonly commits: number;
   readonly commitFailures: number;
@@ -57,6 +60,8 @@ export class KafkaSource implements Source {
   readonly #checkpointer: OffsetCheckpointer;
   readonly #committer: OffsetCommitter;
   readonly #positioner: StartupPositioner | undefined;
+  readonly #deadLetters: DeadLetterWriter | undefined;
+  readonly errorTolerance: ErrorTolerance;
   readonly #stop = new AbortController();
   #state: SourceState = 'created';
   #ctx: SourceContext | undefined;
@@ -81,6 +86,19 @@ export class KafkaSource implements Source {
     this.#checkpointer = new OffsetCheckpointer(() => this.#committer.request());
     this.#committer = new OffsetCommitter(this.#checkpointer, cfg.log);
     this.#positioner = StartupPositioner.needed(cfg.options) ? new StartupPositioner(() => this.#adminClient(), cfg.options) : undefined;
+    this.errorTolerance = cfg.options.errorTolerance;
+    const dlq = cfg.options.deadLetter;
+    this.#deadLetters = dlq
+      ? new DeadLetterWriter({
+          kafka: this.#kafka,
+          options: dlq,
+          jobId: cfg.jobId,
+          table: cfg.table,
+          format: cfg.options.valueFormat.name,
+          ackTimeoutMs: cfg.client.producer.ackTimeoutMs,
+          log: cfg.log,
+        })
+      : undefined;
   }
 
   get stats(): KafkaSourceStats {
@@ -89,6 +107,7 @@ export class KafkaSource implements Source {
       recordsPushed: this.#pushed,
       recordsSkipped: this.#skipped,
       tombstones: this.#tombstones,
+      deadLettered: this.#deadLetters?.written ?? 0,
       staleAcks: this.#checkpointer.staleAcks,
       commits: this.#committer.commits,
       commitFailures: this.#committer.failures,
@@ -221,6 +240,7 @@ export class KafkaSource implements Source {
         timestampType: msg.batchContext?.timestampType,
       };
       let row;
+      let decodeError: KafkaConnectorError | undefined;
       try {
         row = this.#cfg.decoder.decode(consumed);
       } catch (err) {
@@ -234,37 +254,44 @@ export class KafkaSource implements Source {
           p.resolveOffset(m.offset);
           continue;
         }
-        this.#fail(
-          new KafkaConnectorError(
-            'PD4301',
-            `kafka source '${this.#cfg.table}': cannot decode the record at topic '${batch.topic}', partition ${batch.partition}, offset ${offset}: ${(err as Error).message}` +
-              " (set '<format>.ignore-parse-errors' = 'true' to skip such records)",
-            { cause: err },
-          ),
+        decodeError = new KafkaConnectorError(
+          'PD4301',
+          `kafka source '${this.#cfg.table}': cannot decode the record at topic '${batch.topic}', partition ${batch.partition}, offset ${offset}: ${(err as Error).message}` +
+            " (set '<format>.ignore-parse-errors' = 'true' to skip such records, or 'errors.tolerance' = 'all' to route them)",
+          { cause: err },
         );
-        break;
       }
       const tracked = this.#checkpointer.track(cp, offset);
-      if (row === undefined) {
+      const handle = {
+        ack: () => tracked.ack(),
+        nack: (error: Error) => {
+          this.#log.warn(
+            { topic: batch.topic, partition: batch.partition, offset, err: error.message },
+            'kafka source: record failed for good; nothing at or past it is committed for this partition',
+          );
+          tracked.nack(error);
+        },
+        ...this.#deadLetterOf(consumed),
+      };
+      if (decodeError) {
+        // The pipeline decides by errors.tolerance: fail the job, or route the record.
+        ctx.pushUndecodable(handle, decodeError);
+      } else if (row === undefined) {
         this.#tombstones++;
         tracked.ack();
       } else {
         this.#pushed++;
-        ctx.push({
-          row,
-          ack: () => tracked.ack(),
-          nack: (error: Error) => {
-            this.#log.warn(
-              { topic: batch.topic, partition: batch.partition, offset, err: error.message },
-              'kafka source: record failed for good; nothing at or past it is committed for this partition',
-            );
-            tracked.nack(error);
-          },
-        });
+        ctx.push({ row, ...handle });
       }
       p.resolveOffset(m.offset);
     }
     if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
+  }
+
+  /** With a dead-letter topic, each record can be written there unchanged; the pipeline acks it after the broker did. */
+  #deadLetterOf(consumed: ConsumedMessage): { deadLetter?: (failure: RowFailure) => Promise<void> } {
+    const writer = this.#deadLetters;
+    return writer ? { deadLetter: (failure) => writer.write(consumed, failure) } : {};
   }
 
   /** Startup modes kafkajs cannot express: may seek; false when this batch must not be read. */
@@ -402,6 +429,8 @@ export class KafkaSource implements Source {
       }
     } finally {
       this.#committer.close();
+      // After the final commit: every dead-letter write that was acked has been committed.
+      await this.#deadLetters?.close();
       await this.#consumer?.disconnect().catch((err: unknown) => this.#log.warn({ err }, 'kafka source: disconnect failed'));
       if (this.#admin) await (await this.#admin.catch(() => undefined))?.disconnect().catch(() => {});
     }

@@ -87,6 +87,31 @@ const CONNECTOR: OptionSpec[] = [
     default: 'at-least-once',
     description: "at-least-once (a write completes when the broker acknowledged it) or none; 'exactly-once' (Kafka transactions) is not supported.",
   },
+  {
+    key: 'errors.tolerance',
+    type: { kind: 'enum', values: ['none', 'all'] },
+    default: 'none',
+    description:
+      "Sources, Kafka Connect's name: what a record that fails outside the model does (it cannot be decoded, an expression or CAST fails, the sink rejects it). 'none' fails the job; 'all' routes it to the dead-letter topic, or drops it with a warning when none is set. Model failures follow the model's 'error-handling-strategy'.",
+  },
+  {
+    key: 'errors.deadletterqueue.topic.name',
+    type: { kind: 'string' },
+    description:
+      "Sources: the dead-letter topic. A routed record is written there with its original key, value and headers (plus error headers) and its offset is committed only once the broker acknowledged that write. Created (1 partition) when missing.",
+  },
+  {
+    key: 'errors.deadletterqueue.context.headers.enable',
+    type: { kind: 'boolean' },
+    default: 'true',
+    description:
+      "Whether dead-letter records carry the '__predictd.errors.*' headers (stage, error, model, HTTP status, source topic/partition/offset, time). Default true, unlike Kafka Connect's false: without them a dead-letter record cannot be told apart.",
+  },
+  {
+    key: 'errors.deadletterqueue.topic.replication.factor',
+    type: { kind: 'int', min: 1 },
+    description: "Replication factor of the dead-letter topic when predictd creates it; default: the broker's default.replication.factor.",
+  },
   { key: 'sink.transactional-id-prefix', type: { kind: 'string' }, description: 'Accepted for Flink compatibility; only used by exactly-once, which predictd does not support.' },
   { key: 'sink.parallelism', type: { kind: 'int', min: 1 }, description: 'Accepted for Flink compatibility; predictd writes from one task per job.' },
 ];

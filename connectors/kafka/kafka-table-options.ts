@@ -26,6 +26,17 @@ export interface KafkaTableOptions {
   readonly keyFieldsPrefix: string;
   readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY';
   readonly sinkPartitioner: SinkPartitionerName;
+  /** Kafka Connect's `errors.tolerance`, for a source. */
+  readonly errorTolerance: 'none' | 'all';
+  readonly deadLetter: DeadLetterOptions | undefined;
+}
+
+/** Kafka Connect's `errors.deadletterqueue.*`, set when a dead-letter topic is named. */
+export interface DeadLetterOptions {
+  readonly topic: string;
+  readonly contextHeaders: boolean;
+  /** undefined: the broker's default. */
+  readonly replicationFactor: number | undefined;
 }
 
 export function compileTableOptions(options: ResolvedOptions, jobId: string): KafkaTableOptions {
@@ -46,6 +57,18 @@ export function compileTableOptions(options: ResolvedOptions, jobId: string): Ka
     keyFieldsPrefix: options.get<string>('key.fields-prefix') ?? '',
     valueFieldsInclude: (options.get<string>('value.fields-include') ?? 'ALL') as 'ALL' | 'EXCEPT_KEY',
     sinkPartitioner: (options.get<string>('sink.partitioner') ?? 'default') as SinkPartitionerName,
+    errorTolerance: (options.get<string>('errors.tolerance') ?? 'none') as 'none' | 'all',
+    deadLetter: deadLetterOptions(options),
+  };
+}
+
+function deadLetterOptions(options: ResolvedOptions): DeadLetterOptions | undefined {
+  const topic = options.get<string>('errors.deadletterqueue.topic.name')?.trim();
+  if (!topic) return undefined;
+  return {
+    topic,
+    contextHeaders: options.get<boolean>('errors.deadletterqueue.context.headers.enable') ?? true,
+    replicationFactor: options.get<number>('errors.deadletterqueue.topic.replication.factor'),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Column } from '../types/data-type.js';
 import type { PlanContext } from './plan-context.js';
 import type { PipelinePlan } from './pipeline-plan.js';
 import { planQuery } from './plan-query.js';
+import { reportTableProblems } from './report-table-problems.js';
 
 /** INSERT INTO t [(cols)] <query>: the query's columns matched to the sink's, with Flink's implicit casts. */
 export function planInsert(node: InsertNode, ctx: PlanContext): PipelinePlan | undefined {
@@ -23,7 +24,7 @@ export function planInsert(node: InsertNode, ctx: PlanContext): PipelinePlan | u
     ctx.sink.error('PD2018', `table '${name}' uses connector '${target.connector.name}', which cannot be written to`, node.table.span);
     return undefined;
   }
-  if (!target.reported) for (const problem of target.connector.checkTable?.(target.definition, 'sink') ?? []) ctx.sink.error('PD2011', `table '${name}': ${problem}`, target.node.name.span);
+  reportTableProblems(target, 'sink', ctx);
   const rel = planQuery(node.query, ctx);
   if (!rel) return undefined;
 

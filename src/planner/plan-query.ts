@@ -9,6 +9,7 @@ import type { PlanContext } from './plan-context.js';
 import { planLateralPredict, planScalarPredicts, planTvfPredict } from './plan-predict.js';
 import { requalify, scopeOf, withStage, type RelColumn, type Relation } from './relation.js';
 import { planValues } from './plan-values.js';
+import { reportTableProblems } from './report-table-problems.js';
 
 /** Plans a query into a relation; undefined when errors were reported. */
 export function planQuery(query: Query, ctx: PlanContext): Relation | undefined {
@@ -127,7 +128,7 @@ function planTableScan(table: TableEntry, ctx: PlanContext, at: Span): Relation 
     ctx.sink.error('PD2018', `table '${table.name}' uses connector '${table.connector.name}', which cannot be read from`, at);
     return undefined;
   }
-  if (!table.reported) for (const problem of table.connector.checkTable?.(table.definition, 'source') ?? []) ctx.sink.error('PD2011', `table '${table.name}': ${problem}`, table.node.name.span);
+  reportTableProblems(table, 'source', ctx);
   const base: RelColumn[] = table.definition.columns.map((c) => ({ name: c.name, type: c.type, qualifiers: [table.name], span: table.node.name.span }));
   const rel: Relation = { source: { kind: 'table', table }, stages: [], columns: base };
   if (!table.columns.some((c) => c.kind === 'computed')) return rel;

@@ -34,6 +34,12 @@ export interface MetadataSpec {
   readonly description: string;
 }
 
+/**
+ * A problem found by `checkTable`: a plain message is reported as PD2011 at the table name; the
+ * object form names its own catalog code and the option whose value is at fault.
+ */
+export type TableProblem = string | { readonly code: `PD2${string}`; readonly message: string; readonly option?: string };
+
 export interface ConnectorContext {
   readonly jobId: string;
   readonly log: Logger;
@@ -49,7 +55,7 @@ export interface ConnectorFactory {
   readonly spec: ConfigSpec;
   readonly metadata?: readonly MetadataSpec[];
   /** Extra checks beyond the spec (e.g. key.fields must name physical columns); returns problems. */
-  checkTable?(table: TableDefinition, role: 'source' | 'sink'): readonly string[];
+  checkTable?(table: TableDefinition, role: 'source' | 'sink'): readonly TableProblem[];
   createSource?(table: TableDefinition, ctx: ConnectorContext): Source;
   createSink?(table: TableDefinition, ctx: ConnectorContext): Sink;
 }

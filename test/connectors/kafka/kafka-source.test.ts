@@ -308,23 +308,127 @@ describe('kafka source', () => {
       }
     });
 
-    it('without it the source fails naming topic, partition and offset, and commits nothing past it', async () => {
+    it('without it the source hands them to the pipeline naming topic, partition and offset, and commits nothing past a nacked one', async () => {
       const topic = uniqueTopic('src-fail');
       const group = uniqueTopic('g');
       await createTopic(admin, topic, 1);
       await producer.send({ topic, messages: [{ value: '{"id":0}' }, { value: '{"id":1}' }, { value: '{not json' }, { value: '{"id":3}' }] });
       const h = new SourceHarness(source(topic, group));
-      const err = await h.run.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(KafkaConnectorError);
-      expect((err as KafkaConnectorError).code).toBe('PD4301');
-      expect((err as Error).message).toContain(`topic '${topic}', partition 0, offset 2`);
-      expect(h.records.map((r) => r.row[0])).toEqual([0, 1]);
+      await h.waitFor(3);
+      expect(h.source.errorTolerance).toBe('none');
+      expect(h.undecodable).toHaveLength(1);
+      const { record, error } = h.undecodable[0]!;
+      expect(error).toBeInstanceOf(KafkaConnectorError);
+      expect((error as KafkaConnectorError).code).toBe('PD4301');
+      expect(error.message).toContain(`topic '${topic}', partition 0, offset 2`);
+      expect(record.deadLetter).toBeUndefined();
+      expect(h.records.map((r) => r.row[0])).toEqual([0, 1, 3]);
+      // The pipeline's decision under errors.tolerance = 'none': the record failed for good.
+      record.nack(error);
+      h.window.settle();
       h.ackAll();
       await h.stop();
       expect(await committedAt(group, topic)).toBe(2);
+    });
+  });
+
+  describe('dead-letter topic', () => {
+    it('writes the original key, value and headers plus the error headers, and is acked by the pipeline after the broker acknowledged it', async () => {
+      const topic = uniqueTopic('src-dlq');
+      const dlq = uniqueTopic('src-dlq-dead');
+      const group = uniqueTopic('g');
+      await createTopic(admin, topic, 1);
+      const badValue = Buffer.from([0x7b, 0x6e, 0x6f, 0xff, 0x00]); // '{no' + bytes that are not UTF-8
+      await producer.send({
+        topic,
+        messages: [
+          { value: '{"id":0}' },
+          { key: Buffer.from([1, 2, 3]), value: badValue, timestamp: '1700000000123', headers: { trace: Buffer.from([0, 255]), origin: 'app' } },
+          { value: '{"id":2}' },
+        ],
+      });
+      const s = source(topic, group, { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': dlq });
+      expect(s.errorTolerance).toBe('all');
+      const h = new SourceHarness(s);
+      try {
+        await h.waitFor(2);
+        await eventually(() => h.undecodable.length === 1, 10_000, 'the undecodable record');
+        const { record, error } = h.undecodable[0]!;
+        await record.deadLetter!({ stage: 'decode', error });
+        record.ack();
+        h.window.settle();
+        const model = h.records[1]!.record;
+        const cause = Object.assign(new Error('HTTP 400 from the model'), { status: 400 });
+        await model.deadLetter!({ stage: 'predict', error: cause, model: 'classifier', httpStatus: 400 });
+        h.ackAll();
+        await eventually(async () => (await committedAt(group, topic)) === 3, 10_000, 'commit 3');
+      } finally {
+        await h.stop();
+      }
+      expect(s.stats.deadLettered).toBe(2);
+
+      const consumer = kafka.consumer({ groupId: uniqueTopic('dlq-reader') });
+      const seen: Array<{ key: Buffer | null; value: Buffer | null; timestamp: string; headers: Record<string, unknown> }> = [];
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: [dlq], fromBeginning: true });
+        await consumer.run({ eachMessage: async ({ message }) => { seen.push({ key: message.key, value: message.value, timestamp: message.timestamp, headers: message.headers ?? {} }); } });
+        await eventually(() => seen.length === 2, 15_000, 'two dead-letter records');
+      } finally {
+        await consumer.disconnect();
+      }
+      const [decoded, predicted] = seen;
+      expect(decoded!.key).toEqual(Buffer.from([1, 2, 3]));
+      expect(decoded!.value).toEqual(badValue);
+      expect(decoded!.timestamp).toBe('1700000000123');
+      const text = (h: Record<string, unknown>, k: string) => (h[k] === undefined ? undefined : String(h[k]));
+      expect(decoded!.headers['trace']).toEqual(Buffer.from([0, 255]));
+      expect(text(decoded!.headers, 'origin')).toBe('app');
+      expect(text(decoded!.headers, '__predictd.errors.topic')).toBe(topic);
+      expect(text(decoded!.headers, '__predictd.errors.partition')).toBe('0');
+      expect(text(decoded!.headers, '__predictd.errors.offset')).toBe('1');
+      expect(text(decoded!.headers, '__predictd.errors.stage')).toBe('decode');
+      expect(text(decoded!.headers, '__predictd.errors.class.name')).toBe('predictd.format.json');
+      expect(text(decoded!.headers, '__predictd.errors.exception.class.name')).toBe('KafkaConnectorError');
+      expect(text(decoded!.headers, '__predictd.errors.exception.code')).toBe('PD4301');
+      expect(text(decoded!.headers, '__predictd.errors.exception.message')).toContain('offset 1');
+      expect(text(decoded!.headers, '__predictd.errors.connector.name')).toBe('kafka_table');
+      expect(text(decoded!.headers, '__predictd.errors.job.id')).toBe('test-job');
+      expect(Number(text(decoded!.headers, '__predictd.errors.timestamp'))).toBeGreaterThan(1_700_000_000_000);
+      expect(decoded!.headers['__predictd.errors.model']).toBeUndefined();
+      expect(text(predicted!.headers, '__predictd.errors.stage')).toBe('predict');
+      expect(text(predicted!.headers, '__predictd.errors.model')).toBe('classifier');
+      expect(text(predicted!.headers, '__predictd.errors.http.status')).toBe('400');
+      expect(text(predicted!.headers, '__predictd.errors.offset')).toBe('2');
+      expect(predicted!.value?.toString()).toBe('{"id":2}');
+      const meta = await admin.fetchTopicMetadata({ topics: [dlq] });
+      expect(meta.topics[0]!.partitions).toHaveLength(1);
+    });
+
+    it("with context headers off writes only the original record", async () => {
+      const topic = uniqueTopic('src-dlq-plain');
+      const dlq = uniqueTopic('src-dlq-plain-dead');
+      await createTopic(admin, topic, 1);
+      await producer.send({ topic, messages: [{ value: '{"id":7}', headers: { a: 'b' } }] });
+      const h = new SourceHarness(source(topic, uniqueTopic('g'), { 'errors.deadletterqueue.topic.name': dlq, 'errors.deadletterqueue.context.headers.enable': 'false' }));
+      try {
+        await h.waitFor(1);
+        await h.records[0]!.record.deadLetter!({ stage: 'sink', error: new Error('rejected') });
+        h.ackAll();
+      } finally {
+        await h.stop();
+      }
+      const consumer = kafka.consumer({ groupId: uniqueTopic('dlq-reader') });
+      const seen: Array<Record<string, unknown>> = [];
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: [dlq], fromBeginning: true });
+        await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.headers ?? {}); } });
+        await eventually(() => seen.length === 1, 15_000, 'the dead-letter record');
+      } finally {
+        await consumer.disconnect();
+      }
+      expect(Object.keys(seen[0]!)).toEqual(['a']);
     });
   });
 
