@@ -58,6 +58,8 @@ export interface OpenAIEmulatorOptions {
   /** Vector length when the request has no `dimensions`. Default 8. */
   readonly defaultDimensions?: number;
   readonly rateLimit?: RateLimitConfig;
+  /** Poison inputs: a chat request whose last user message this maps to a failure gets that failure, every time. */
+  readonly failFor?: (user: string) => ScriptedFailure | undefined;
 }
 
 export interface EmulatorCounters extends BaseCounters {
@@ -173,6 +175,8 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
         'x-ratelimit-remaining-requests': '0',
       });
     }
+    const poison = kind === 'chat' ? this.#opts.failFor?.(textOf([...(b['messages'] as ChatMessage[])].reverse().find((m) => m.role === 'user')?.content)) : undefined;
+    if (poison) return reply(poison.status, poison.body ?? defaultFailureBody(poison.status), { ...(poison.headers ?? {}) });
     const scripted = this.nextFailure();
     if (scripted) {
       return reply(scripted.status, scripted.body ?? defaultFailureBody(scripted.status), { ...(scripted.headers ?? {}) });
