@@ -63,6 +63,7 @@ export class JobManager {
       this.#jobs.delete(id);
       this.#log.info({ jobId: id, file }, 'job file removed; stopping the job');
       await job.stop(this.#deps.shutdownTimeoutMs);
+      this.#logIfAllFinished();
     });
   }
 
