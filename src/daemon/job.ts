@@ -105,7 +105,7 @@ export class Job {
   /** Binds and starts every pipeline of the plan; a failure to bind is a job failure like any other. */
   static start(id: string, file: string, hash: string, plan: ScriptPlan, deps: JobDeps, source = ''): Job {
     const job = new Job(id, file, hash, plan, deps, source);
-    job.#running = job.#run();
+    job.#running = job.#runGuarded();
     return job;
   }
 
@@ -160,6 +160,11 @@ export class Job {
       this.#settle(this.state);
     })();
     return this.#stopping;
+  }
+
+  /** A bug in the lifecycle must show in the log, not end the process as an unhandled rejection. */
+  #runGuarded(): Promise<void> {
+    return this.#run().catch((err: unknown) => this.#log.error({ err, file: this.file, state: this.state }, 'job lifecycle error'));
   }
 
   async #run(): Promise<void> {
@@ -229,6 +234,7 @@ export class Job {
     const position = err instanceof DiagnosticsError && err.diagnostics[0] ? `${err.file}:${err.diagnostics[0].span.line}:${err.diagnostics[0].span.col}` : undefined;
     this.#lastFailure = { error: err.message, at: this.#clock.now(), ...(position ? { position } : {}) };
     this.#fsm.transition('FAILED');
+    if (this.#stopping) return; // stop() is under way: it ends the job STOPPED, no restart
     const decision = this.#strategy.onFailure();
     if (!decision.restart) {
       this.#log.error({ file: this.file, reason: decision.reason }, 'the restart strategy gives up: the job stays FAILED until its file changes or the daemon restarts');
@@ -241,7 +247,7 @@ export class Job {
       this.#timer = undefined;
       if (this.#stopping) return;
       this.#restarts++;
-      this.#running = this.#run();
+      this.#running = this.#runGuarded();
     }, decision.delayMs);
   }
 
