@@ -2,6 +2,7 @@ import type { Statement } from '../sql/ast/index.js';
 import type { QualifiedNameNode } from '../sql/ast/index.js';
 import { assertNever } from '../types/data-type.js';
 import { closestMatch } from '../spi/did-you-mean.js';
+import { isRestartStrategyKey, restartSettingProblem } from '../runtime/restart-strategy-settings.js';
 import type { Catalog } from './catalog.js';
 import type { CatalogContext, DiagnosticSink } from './catalog-context.js';
 import { optionsMap } from './check-options.js';
@@ -103,9 +104,13 @@ export function applyDdl(stmt: DdlStatement, catalog: Catalog, ctx: CatalogConte
       }
       return;
     }
-    case 'SetNode':
-      if (stmt.key !== null && stmt.value !== null) catalog.settings.set(stmt.key, stmt.value);
+    case 'SetNode': {
+      if (stmt.key === null || stmt.value === null) return;
+      const problem = isRestartStrategyKey(stmt.key) ? restartSettingProblem(stmt.key, stmt.value) : undefined;
+      if (problem) sink.error('PD2027', problem, stmt.span);
+      else catalog.settings.set(stmt.key, stmt.value);
       return;
+    }
     case 'ResetNode':
       if (stmt.key === null) catalog.settings.clear();
       else catalog.settings.delete(stmt.key);

@@ -1,4 +1,4 @@
-import type { CreateConnectionNode, CreateModelNode, CreateTableNode, CreateViewNode, Expr } from '../sql/ast/index.js';
+import type { CreateConnectionNode, CreateModelNode, CreateTableNode, CreateViewNode, Expr, OptionNode } from '../sql/ast/index.js';
 import type { Span } from '../errors/diagnostic.js';
 import type { ConnectorFactory, TableDefinition } from '../spi/connector.js';
 import type { ModelDefinition, ModelProviderFactory } from '../spi/model-provider.js';
@@ -51,6 +51,8 @@ export interface ModelEntry {
   readonly written: Readonly<Record<string, string>>;
   /** The options in effect: `written` plus what a referenced CONNECTION contributes. */
   readonly rawOptions: Readonly<Record<string, string>>;
+  /** The option nodes of the last CREATE or ALTER ... SET: where a problem found later (an unset `${VAR}`) points. */
+  readonly optionNodes?: readonly OptionNode[];
 }
 
 export interface ConnectionEntry {

@@ -61,7 +61,7 @@ export function modelEntry(src: ModelSource, catalog: Catalog, ctx: CatalogConte
   if (sink.count === start) {
     for (const problem of provider.checkSchema(definition)) sink.error('PD2010', `model '${name}': ${problem}`, at);
   }
-  return { kind: 'model', name, temporary: node.temporary, node, inputs, outputs, provider, definition, written: src.written, rawOptions: raw };
+  return { kind: 'model', name, temporary: node.temporary, node, inputs, outputs, provider, definition, written: src.written, rawOptions: raw, optionNodes: src.optionNodes };
 }
 
 function columnsOf(cols: CreateModelNode['input']): Column[] {

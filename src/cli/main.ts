@@ -4,23 +4,28 @@ import { parseArgs } from 'node:util';
 import { Daemon } from '../daemon/daemon.js';
 import { loadDaemonConfig } from '../daemon/daemon-config.js';
 import { createDefaultRegistry } from '../daemon/default-registry.js';
-import { compileJob } from '../daemon/compile-job.js';
+import { compileJob, redactSecretOptions } from '../daemon/compile-job.js';
+import { findUnsetEnvRefs } from '../daemon/find-unset-env-refs.js';
 import { stopOnSignals } from '../daemon/signals.js';
 import { explainPipeline } from '../planner/explain.js';
 import { modelSpecFor } from '../providers/index.js';
 import type { CatalogContext } from '../catalog/catalog-context.js';
-import { DiagnosticsError } from '../errors/diagnostic.js';
+import { DiagnosticsError, formatDiagnostics } from '../errors/diagnostic.js';
+import { PredictdError } from '../errors/predictd-error.js';
 
 const USAGE = `predictd: run Flink SQL ML_PREDICT jobs over Kafka
 
 Usage:
   predictd run [--jobs <dir>] [--config <file>] [--log-level <level>]
-  predictd validate <file.sql>...
+  predictd validate [--strict] <file.sql>...
   predictd explain <file.sql>...
   predictd --help | --version
 
-run        runs every *.sql file of the jobs folder, one job per file, and reloads them on change
-validate   checks job files (syntax, names, types, WITH options); exit 1 with every error otherwise
+run        runs every *.sql file of the jobs folder, one job per file, and reloads them on change;
+           exit 2 when the folder does not exist or cannot be read
+validate   checks job files (syntax, names, types, WITH options); exit 1 with every error otherwise.
+           An option naming an environment variable that is not set is a warning (exit 0);
+           --strict makes it an error (exit 1)
 explain    prints the plan of each INSERT: source -> stages -> sink
 
 Configuration: --config <file> (JSON), else config/predictd.json when present; PREDICTD_* environment
@@ -36,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
         jobs: { type: 'string' },
         config: { type: 'string' },
         'log-level': { type: 'string' },
+        strict: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -66,7 +72,13 @@ async function main(argv: string[]): Promise<number> {
     case 'run': {
       const daemon = await Daemon.create(config);
       const exit = stopOnSignals(daemon);
-      await daemon.start();
+      try {
+        await daemon.start();
+      } catch (err) {
+        if (!(err instanceof PredictdError && err.code === 'PD5001')) throw err;
+        process.stderr.write(`predictd: ${err.message}\n`);
+        return 2;
+      }
       return exit;
     }
     case 'validate':
@@ -90,6 +102,16 @@ async function main(argv: string[]): Promise<number> {
         try {
           const plan = compileJob(file, source, ctx);
           if (command === 'validate') {
+            const unset = findUnsetEnvRefs(plan, process.env);
+            if (unset.length > 0) {
+              const n = unset.length;
+              process.stderr.write(`${formatDiagnostics(file, redactSecretOptions(source), unset)}\n`);
+              process.stderr.write(`${n} ${values.strict ? 'error' : 'warning'}${n === 1 ? '' : 's'} in ${file}${values.strict ? '' : ' (errors with --strict)'}\n`);
+              if (values.strict) {
+                failed++;
+                continue;
+              }
+            }
             const count = (kind: string) => plan.catalog.entries().filter((e) => e.kind === kind).length;
             const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
             process.stdout.write(`${file}: OK (${n(count('table'), 'table')}, ${n(count('view'), 'view')}, ${n(count('model'), 'model')}, ${n(plan.pipelines.length, 'pipeline')})\n`);

@@ -1,8 +1,6 @@
-import type { JobState } from '../runtime/job-state.js';
 import type { AdminJobSnapshot } from './admin-server.js';
+import { JOB_LIFECYCLE_STATES, type JobLifecycleState } from './job-lifecycle.js';
 import type { InvalidJob } from './job-manager.js';
-
-const JOB_STATES: readonly JobState[] = ['CREATED', 'RUNNING', 'STOPPING', 'STOPPED', 'FINISHED', 'FAILED'];
 
 /** The content type of the Prometheus text exposition format this module writes. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -41,7 +39,9 @@ export function renderMetrics(jobs: readonly AdminJobSnapshot[], invalid: readon
     "Records that failed for good and were routed, by stage (decode, transform, predict, sink) and action (dead_lettered: written to the dead-letter queue; dropped: no queue).",
   );
   const deadLetterRetries = counter('predictd_dead_letter_retries_total', 'Dead-letter writes that failed and were retried.');
-  const jobUp = gauge('predictd_job_up', "1 for the job's current state, 0 for the others.");
+  const jobUp = gauge('predictd_job_up', "1 for the job's current state, 0 for the others (INVALID: a job file that does not compile, with no older version running).");
+  const jobRestarts = counter('predictd_job_restarts_total', 'Restarts the restart strategy made since the job file was loaded.');
+  const jobLastFailure = gauge('predictd_job_last_failure_timestamp_seconds', "When the job last failed (seconds since the epoch); absent for a job that has not failed.");
   const modelRows = counter('predictd_model_rows_total', 'Rows sent to the model (predict calls).');
   const modelRequests = counter('predictd_model_requests_total', 'HTTP requests sent to the model API (a micro-batch counts once).');
   const modelThrottled = counter('predictd_model_throttled_total', 'Rows answered 429 (throttled) by the model API.');
@@ -50,8 +50,14 @@ export function renderMetrics(jobs: readonly AdminJobSnapshot[], invalid: readon
   const modelTokens = counter('predictd_model_tokens_total', 'Tokens the model API reported as used, by type.');
   const invalidFiles = gauge('predictd_invalid_job_files', 'Job files whose last version failed to compile (an older version may still run).');
 
+  const up = (job: string, current: JobLifecycleState) => {
+    for (const state of JOB_LIFECYCLE_STATES) jobUp({ job, state }, current === state ? 1 : 0);
+  };
+  const ids = new Set(jobs.map((j) => j.id));
   for (const job of jobs) {
-    for (const state of JOB_STATES) jobUp({ job: job.id, state }, job.state === state ? 1 : 0);
+    up(job.id, job.state);
+    jobRestarts({ job: job.id }, job.restarts);
+    if (job.lastFailure) jobLastFailure({ job: job.id }, job.lastFailure.at / 1000);
     for (const [p, name] of zipUnique(job.pipelines, (p) => p.name)) {
       const labels = { job: job.id, pipeline: name };
       recordsIn(labels, p.stats.recordsIn);
@@ -78,6 +84,11 @@ export function renderMetrics(jobs: readonly AdminJobSnapshot[], invalid: readon
       modelTokens({ ...labels, type: 'prompt' }, m.stats.promptTokens);
       modelTokens({ ...labels, type: 'completion' }, m.stats.completionTokens);
     }
+  }
+  for (const file of invalid) {
+    if (ids.has(file.id)) continue;
+    up(file.id, 'INVALID');
+    jobRestarts({ job: file.id }, 0);
   }
   invalidFiles({}, invalid.length);
 

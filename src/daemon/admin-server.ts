@@ -12,8 +12,12 @@ export interface AdminJobSnapshot extends JobStatus {
 
 /** What the admin server reads from the daemon; every call is a fresh snapshot. */
 export interface AdminSource {
-  /** The daemon's state; `loaded` turns true once the job files present at start were loaded. */
-  daemon(): { readonly state: string; readonly loaded: boolean };
+  /**
+   * The daemon's state; `loaded` turns true once the job files present at start were loaded;
+   * `readyWhenJobsFail` (admin.readyWhenJobsFail) keeps /readyz at 200 while jobs are FAILED,
+   * RESTARTING or INVALID.
+   */
+  daemon(): { readonly state: string; readonly loaded: boolean; readonly readyWhenJobsFail?: boolean };
   jobs(): readonly AdminJobSnapshot[];
   /** Job files whose last version failed to compile. */
   invalid(): readonly InvalidJob[];
@@ -43,11 +47,14 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * The daemon's admin HTTP endpoints (node:http, GET/HEAD only, no request bodies):
  *
  *   GET /healthz    200 `ok` while the process runs (liveness)
- *   GET /readyz     200 when the daemon is RUNNING, its job files loaded and no job FAILED; else 503.
- *                   The JSON body names failed jobs and job files that do not compile, either way.
- *   GET /jobs       every job: state, pipelines with counters, models with counters, errors; and
- *                   the job files that failed to compile with their `file:line:col` errors
- *   GET /jobs/{id}  one job (404 when no job and no job file has that id)
+ *   GET /readyz     200 when the daemon is RUNNING, its job files loaded and no job FAILED,
+ *                   RESTARTING or INVALID (unless admin.readyWhenJobsFail); else 503. The JSON
+ *                   body names the failing jobs and the job files that do not compile, either way.
+ *   GET /jobs       every job file of the folder: running jobs (state, pipelines and models with
+ *                   counters), FAILED/RESTARTING ones (attempt, next try, last error with its
+ *                   `file:line:col`) and INVALID files (their compile errors); plus `invalid`,
+ *                   the files whose last version failed to compile (kept for compatibility)
+ *   GET /jobs/{id}  one job file (404 when there is none with that id)
  *   GET /metrics    Prometheus text format 0.0.4
  *
  * Nothing here shows an option value: only names, states, counters and error messages, and every
@@ -139,7 +146,7 @@ function routeOf(path: string): ((source: AdminSource) => Reply) | undefined {
     case '/readyz':
       return readiness;
     case '/jobs':
-      return (source) => json(200, { jobs: source.jobs().map((j) => jobView(j, source)), invalid: source.invalid().map((i) => invalidView(i, source)) });
+      return (source) => json(200, { jobs: allJobViews(source), invalid: source.invalid().map((i) => invalidView(i, source)) });
     case '/metrics':
       return (source) => ({ status: 200, type: PROMETHEUS_CONTENT_TYPE, body: renderMetrics(source.jobs(), source.invalid()) });
   }
@@ -154,37 +161,59 @@ function routeOf(path: string): ((source: AdminSource) => Reply) | undefined {
   return (source) => {
     const job = source.jobs().find((j) => j.id === id);
     const invalid = source.invalid().find((i) => i.id === id);
-    if (job) return json(200, { ...jobView(job, source), ...(invalid ? { fileErrors: compileErrors(invalid.error) } : {}) });
-    // A file that never compiled: no job runs, but the id is known.
-    if (invalid) return json(200, { id, file: invalid.file, state: null, pipelines: [], models: [], fileErrors: compileErrors(invalid.error) });
+    if (job) return json(200, { ...jobView(job, source), ...(invalid ? { fileErrors: compileErrors(invalid.error).map((e) => source.scrub(e)) } : {}) });
+    if (invalid) return json(200, { ...invalidJobView(invalid, source), fileErrors: compileErrors(invalid.error).map((e) => source.scrub(e)) });
     return json(404, { error: `no job '${id}'` });
   };
 }
 
+/** Jobs, then the files that never compiled (no job of that id), as INVALID entries. */
+function allJobViews(source: AdminSource) {
+  const jobs = source.jobs();
+  const ids = new Set(jobs.map((j) => j.id));
+  return [...jobs.map((j) => jobView(j, source)), ...source.invalid().filter((i) => !ids.has(i.id)).map((i) => invalidJobView(i, source))];
+}
+
 function readiness(source: AdminSource): Reply {
-  const { state, loaded } = source.daemon();
-  const failed = source.jobs().filter((j) => j.state === 'FAILED');
+  const { state, loaded, readyWhenJobsFail = false } = source.daemon();
+  const jobs = source.jobs();
+  const ids = new Set(jobs.map((j) => j.id));
+  const failed = jobs.filter((j) => j.state === 'FAILED');
+  const restarting = jobs.filter((j) => j.state === 'RESTARTING');
+  const invalid = source.invalid().filter((i) => !ids.has(i.id));
   const reasons: string[] = [];
   if (state !== 'RUNNING') reasons.push(`the daemon is ${state}`);
   else if (!loaded) reasons.push('the job files are still loading');
-  if (failed.length > 0) reasons.push(`failed jobs: ${failed.map((j) => j.id).join(', ')}`);
+  if (!readyWhenJobsFail) {
+    if (failed.length > 0) reasons.push(`failed jobs: ${failed.map((j) => j.id).join(', ')}`);
+    if (restarting.length > 0) reasons.push(`restarting jobs: ${restarting.map((j) => j.id).join(', ')}`);
+    if (invalid.length > 0) reasons.push(`job files that do not compile: ${invalid.map((i) => i.id).join(', ')}`);
+  }
   const ready = reasons.length === 0;
   return json(ready ? 200 : 503, {
     ready,
     state,
     ...(ready ? {} : { reasons }),
-    failedJobs: failed.map((j) => ({ id: j.id, file: j.file, error: jobError(j, source) ?? null })),
+    failedJobs: [...failed, ...restarting].map((j) => {
+      const { id, file, state: jobState, error, position, attempt, nextAttemptAt } = jobView(j, source);
+      return { id, file, state: jobState, error: error ?? null, ...(position ? { position } : {}), ...(attempt !== undefined ? { attempt, nextAttemptAt } : {}) };
+    }),
     invalidFiles: source.invalid().map((i) => invalidView(i, source)),
   });
 }
 
 function jobView(job: AdminJobSnapshot, source: AdminSource) {
   const error = jobError(job, source);
+  const failure = job.lastFailure;
   return {
     id: job.id,
     file: job.file,
     state: job.state,
     ...(error !== undefined ? { error } : {}),
+    ...(failure?.position !== undefined && (job.state === 'FAILED' || job.state === 'RESTARTING') ? { position: failure.position } : {}),
+    ...(job.restart ? { attempt: job.restart.attempt, nextAttemptAt: new Date(job.restart.nextAttemptAt).toISOString() } : {}),
+    restarts: job.restarts,
+    ...(failure ? { lastError: { message: oneLine(failure.error, source), at: new Date(failure.at).toISOString(), ...(failure.position ? { position: failure.position } : {}) } } : {}),
     pipelines: job.pipelines.map((p) => ({
       name: p.name,
       state: p.state,
@@ -196,14 +225,27 @@ function jobView(job: AdminJobSnapshot, source: AdminSource) {
   };
 }
 
-/** The first failed pipeline's error: why the job is FAILED. */
+/** Why the job is FAILED or RESTARTING (its last failure), else the first failed pipeline's error. */
 function jobError(job: AdminJobSnapshot, source: AdminSource): string | undefined {
+  if ((job.state === 'FAILED' || job.state === 'RESTARTING') && job.lastFailure) return oneLine(job.lastFailure.error, source);
   const error = job.pipelines.find((p) => p.error !== undefined)?.error;
   return error === undefined ? undefined : source.scrub(error);
 }
 
+/** An error without the source excerpts a positioned error carries (they could show a key), scrubbed. */
+function oneLine(error: string, source: AdminSource): string {
+  return source.scrub(compileErrors(error).join('\n'));
+}
+
 function invalidView(invalid: InvalidJob, source: AdminSource) {
   return { id: invalid.id, file: invalid.file, errors: compileErrors(invalid.error).map((e) => source.scrub(e)) };
+}
+
+/** A job file that does not compile and has no older version running. */
+function invalidJobView(invalid: InvalidJob, source: AdminSource) {
+  const errors = compileErrors(invalid.error).map((e) => source.scrub(e));
+  const position = /^(.*?:\d+:\d+): /.exec(errors[0] ?? '')?.[1];
+  return { id: invalid.id, file: invalid.file, state: 'INVALID' as const, error: errors[0] ?? null, ...(position ? { position } : {}), errors, restarts: 0, pipelines: [], models: [] };
 }
 
 /**

@@ -1,4 +1,28 @@
 import convict from 'convict';
+import { RESTART_STRATEGY_SETTINGS, restartSettingProblem } from '../runtime/restart-strategy-settings.js';
+
+/**
+ * `restart-strategy.*` with Flink's key spellings (so a flink-conf line can be copied), each
+ * checked by the same rule a job's SET goes through; env PREDICTD_RESTART_STRATEGY_...
+ */
+function restartStrategySchema(): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(RESTART_STRATEGY_SETTINGS)) {
+    const path = key.split('.').slice(1);
+    let node = root;
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[path.at(-1)!] = {
+      doc: spec.doc,
+      format: (value: unknown) => {
+        const problem = restartSettingProblem(key, String(value));
+        if (problem) throw new Error(problem);
+      },
+      default: spec.default,
+      env: `PREDICTD_${key.toUpperCase().replace(/[.-]/g, '_')}`,
+    };
+  }
+  return root;
+}
 
 /**
  * The daemon's own settings (not a job's): from a JSON file (`--config`, default
@@ -33,7 +57,14 @@ export const daemonConfigSchema = {
   admin: {
     host: { doc: 'Address the admin HTTP server (/healthz, /readyz, /jobs, /metrics) listens on; 0.0.0.0 to reach it from outside a container.', format: String, default: '127.0.0.1', env: 'PREDICTD_ADMIN_HOST' },
     port: { doc: 'Port of the admin HTTP server; 0 disables it.', format: 'port', default: 9464, env: 'PREDICTD_ADMIN_PORT' },
+    readyWhenJobsFail: {
+      doc: '/readyz answers 200 even while a job is FAILED, RESTARTING or INVALID (the daemon itself still has to be running with its job files loaded).',
+      format: Boolean,
+      default: false,
+      env: 'PREDICTD_ADMIN_READY_WHEN_JOBS_FAIL',
+    },
   },
+  'restart-strategy': restartStrategySchema(),
 } as const;
 
 export interface DaemonConfig {
@@ -42,7 +73,22 @@ export interface DaemonConfig {
   readonly shutdown: { readonly timeoutMs: number };
   readonly pipeline: { readonly inFlightPerConcurrency: number; readonly sinkBatchMaxRows: number; readonly sinkLingerMs: number };
   readonly kafka: { readonly bootstrapServers: string };
-  readonly admin: { readonly host: string; readonly port: number };
+  readonly admin: { readonly host: string; readonly port: number; readonly readyWhenJobsFail: boolean };
+  /** Nested as in the schema: `restart-strategy.exponential-delay.initial-backoff` and so on. */
+  readonly 'restart-strategy': Readonly<Record<string, unknown>>;
+}
+
+/** The daemon's restart settings as a flat `restart-strategy.*` map, the shape a job's SET map has. */
+export function restartSettingsOfConfig(config: DaemonConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (node: Readonly<Record<string, unknown>>, prefix: string) => {
+    for (const [k, v] of Object.entries(node)) {
+      if (v !== null && typeof v === 'object') walk(v as Record<string, unknown>, `${prefix}${k}.`);
+      else out[`${prefix}${k}`] = String(v);
+    }
+  };
+  walk(config['restart-strategy'] ?? {}, 'restart-strategy.');
+  return out;
 }
 
 export interface ConfigSources {

@@ -1,16 +1,18 @@
+import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CatalogContext } from '../catalog/catalog-context.js';
 import { isCredentialOption } from '../catalog/credential-option.js';
 import { createLogger } from '../observability/create-logger.js';
 import { SecretScrubber } from '../observability/secret-scrubber.js';
-import { bindModel, LimiterRegistry, modelSpecFor } from '../providers/index.js';
+import { bindModel, LimiterRegistry, modelSpecFor, resolveEnvRefs } from '../providers/index.js';
 import type { Logger } from '../spi/logger.js';
 import type { Registry } from '../spi/registry.js';
 import type { Sink } from '../spi/sink.js';
 import { printConnector } from '../../connectors/print/print-connector.js';
 import { resolveOptions } from '../spi/resolve-options.js';
 import { AdminServer } from './admin-server.js';
-import type { DaemonConfig } from './daemon-config.js';
+import { restartSettingsOfConfig, type DaemonConfig } from './daemon-config.js';
+import { DaemonError } from './daemon-error.js';
 import { createDefaultRegistry } from './default-registry.js';
 import { JobManager } from './job-manager.js';
 import { JobWatcher } from './job-watcher.js';
@@ -63,9 +65,11 @@ export class Daemon {
       env,
       catalogContext,
       shutdownTimeoutMs: config.shutdown.timeoutMs,
+      restartSettings: restartSettingsOfConfig(config),
+      watching: config.jobs.watch,
       pipeline: config.pipeline,
       bindModel: (entry, log) => {
-        for (const [key, value] of Object.entries(entry.rawOptions)) if (isCredentialOption(key)) scrubber.add(resolveEnv(value, env));
+        for (const [key, value] of Object.entries(entry.rawOptions)) if (isCredentialOption(key)) scrubber.add(resolvedOrUndefined(value, env, key));
         return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), env });
       },
       printSink: () => stdoutSink(registry, this.log),
@@ -82,12 +86,19 @@ export class Daemon {
 
   /**
    * Starts the admin HTTP server (unless admin.port is 0), loads every job file and starts
-   * watching the folder. A port that cannot be bound fails the start before any job runs.
+   * watching the folder. A jobs folder that is missing or unreadable (PD5001) or a port that
+   * cannot be bound fails the start before any job runs.
    */
   async start(): Promise<void> {
     if (this.#state !== 'CREATED') throw new Error(`the daemon cannot start from state ${this.#state}`);
     this.#state = 'RUNNING';
     const dir = resolve(this.config.jobs.dir);
+    try {
+      await checkJobsFolder(dir);
+    } catch (err) {
+      this.#state = 'STOPPED';
+      throw err;
+    }
     this.log.info({ dir, watch: this.config.jobs.watch }, 'predictd starting');
     if (this.config.admin.port > 0) {
       try {
@@ -118,7 +129,7 @@ export class Daemon {
       port: this.config.admin.port,
       log: this.log.child({ component: 'admin' }),
       source: {
-        daemon: () => ({ state: this.#state, loaded: this.#loaded }),
+        daemon: () => ({ state: this.#state, loaded: this.#loaded, readyWhenJobsFail: this.config.admin.readyWhenJobsFail }),
         jobs: () => this.#jobs.statuses().map((status) => ({ ...status, models: this.#jobs.job(status.id)?.modelStats() ?? [] })),
         invalid: () => this.#jobs.invalid(),
         scrub: (text) => this.scrubber.scrub(text),
@@ -155,9 +166,30 @@ export class Daemon {
   }
 }
 
-function resolveEnv(value: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value.trim());
-  return m ? env[m[1]!] : value;
+/** The value a credential option resolves to, for the scrubber; an unset variable is the job's failure to report, not this. */
+function resolvedOrUndefined(value: string, env: Readonly<Record<string, string | undefined>>, key: string): string | undefined {
+  try {
+    return resolveEnvRefs(value, env, key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One clear sentence when the jobs folder cannot serve: the CLI exits 2 on it. */
+async function checkJobsFolder(dir: string): Promise<void> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DaemonError('PD5001', code === 'ENOENT' ? `the jobs folder ${dir} does not exist` : `the jobs folder ${dir} cannot be read (${code ?? String(err)})`, { cause: err });
+  }
+  if (!isDir) throw new DaemonError('PD5001', `the jobs folder ${dir} is not a folder`);
+  try {
+    await readdir(dir);
+  } catch (err) {
+    throw new DaemonError('PD5001', `the jobs folder ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+  }
 }
 
 function stdoutSink(registry: Registry, log: Logger): Sink {

@@ -3,13 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CatalogContext } from '../catalog/catalog-context.js';
 import { DiagnosticsError } from '../errors/diagnostic.js';
+import { restartSettingsOf, restartStrategyConfig } from '../runtime/restart-strategy-settings.js';
 import type { Logger } from '../spi/logger.js';
 import { compileJob } from './compile-job.js';
 import { Job, type JobDeps, type JobStatus } from './job.js';
 
-export interface JobManagerDeps extends JobDeps {
+export interface JobManagerDeps extends Omit<JobDeps, 'restartStrategy' | 'stopTimeoutMs'> {
   readonly catalogContext: CatalogContext;
   readonly shutdownTimeoutMs: number;
+  /** The daemon's `restart-strategy.*` settings; a job's SET statements override them key by key. */
+  readonly restartSettings?: Readonly<Record<string, string>>;
+  /** Whether the folder is watched for new and changed files (what the "every job finished" line says). */
+  readonly watching?: boolean;
 }
 
 export interface InvalidJob {
@@ -20,8 +25,9 @@ export interface InvalidJob {
 
 /**
  * Jobs by id (the file name without `.sql`). A changed file is compiled first; only a plan
- * that validates replaces the running job (stop old, then start new). A file that fails keeps
- * the old job running and reports `file:line:col: message`.
+ * that validates replaces the job (stop old, then start new), whatever state the old one is in.
+ * A file that fails keeps the old job and reports `file:line:col: message`; with no old job the
+ * file is INVALID.
  */
 export class JobManager {
   readonly #deps: JobManagerDeps;
@@ -30,6 +36,8 @@ export class JobManager {
   readonly #invalid = new Map<string, InvalidJob>();
   /** One operation at a time per job, in arrival order. */
   readonly #queues = new Map<string, Promise<void>>();
+  /** "Every job finished" is said once until a job is loaded again. */
+  #allFinishedLogged = false;
 
   constructor(deps: JobManagerDeps) {
     this.#deps = deps;
@@ -55,9 +63,11 @@ export class JobManager {
       this.#jobs.delete(id);
       this.#log.info({ jobId: id, file }, 'job file removed; stopping the job');
       await job.stop(this.#deps.shutdownTimeoutMs);
+      this.#logIfAllFinished();
     });
   }
 
+  /** Stops every job (pending restarts are cancelled) under one deadline. */
   async stopAll(deadlineMs: number): Promise<void> {
     await Promise.all([...this.#queues.values()]);
     await Promise.all([...this.#jobs.values()].map((j) => j.stop(deadlineMs)));
@@ -67,6 +77,7 @@ export class JobManager {
     return [...this.#jobs.values()].map((j) => j.status());
   }
 
+  /** Job files whose last version failed to compile (an older version may still run: see job()). */
   invalid(): InvalidJob[] {
     return [...this.#invalid.values()];
   }
@@ -91,32 +102,52 @@ export class JobManager {
     try {
       source = await readFile(file, 'utf8');
     } catch (err) {
+      this.#invalid.set(id, { id, file, error: `${file}: cannot read the job file: ${err instanceof Error ? err.message : String(err)}` });
       this.#log.error({ err, jobId: id, file }, 'cannot read the job file');
       return;
     }
     const hash = createHash('sha256').update(source).digest('hex');
     const running = this.#jobs.get(id);
-    if (running && running.hash === hash) return;
+    if (running && running.hash === hash) {
+      this.#invalid.delete(id);
+      return;
+    }
     let plan;
     try {
       plan = compileJob(file, source, this.#deps.catalogContext);
     } catch (err) {
       const message = err instanceof DiagnosticsError ? err.message : String(err);
       this.#invalid.set(id, { id, file, error: message });
-      this.#log.error({ jobId: id, file, errors: message }, running ? 'job file has errors; the running job keeps running' : 'job file has errors; the job is not started');
+      this.#log.error(
+        { jobId: id, file, errors: message, ...(running ? { runningState: running.state } : { state: 'INVALID' }) },
+        running ? 'job file has errors; the running job keeps running' : 'job file has errors; the job is not started (INVALID)',
+      );
       return;
     }
     this.#invalid.delete(id);
     if (plan.pipelines.length === 0) this.#log.warn({ jobId: id, file }, 'job file has no INSERT or SELECT: nothing to run');
     for (const s of plan.shown) this.#log.info({ jobId: id, file, line: s.line, result: s.text }, 'SHOW / DESCRIBE');
     if (running) {
-      this.#log.info({ jobId: id, file }, 'job file changed; replacing the running job');
+      this.#log.info({ jobId: id, file, state: running.state }, 'job file changed; replacing the job');
       this.#jobs.delete(id);
       await running.stop(this.#deps.shutdownTimeoutMs);
     }
-    const job = Job.start(id, file, hash, plan, this.#deps);
+    const restartStrategy = restartStrategyConfig(this.#deps.restartSettings ?? {}, restartSettingsOf(plan.catalog.settings));
+    const job = Job.start(id, file, hash, plan, { ...this.#deps, restartStrategy, stopTimeoutMs: this.#deps.shutdownTimeoutMs }, source);
     this.#jobs.set(id, job);
-    this.#log.info({ jobId: id, file, pipelines: plan.pipelines.map((p) => p.name) }, running ? 'job restarted' : 'job started');
-    void job.done.then((states) => this.#log.info({ jobId: id, states }, 'job ended'));
+    this.#allFinishedLogged = false;
+    this.#log.info({ jobId: id, file, pipelines: plan.pipelines.map((p) => p.name), restartStrategy: restartStrategy.type }, running ? 'job restarted' : 'job started');
+    job.onStateChange((state) => {
+      if (state === 'FINISHED') this.#logIfAllFinished();
+    });
+  }
+
+  #logIfAllFinished(): void {
+    const jobs = [...this.#jobs.values()];
+    if (this.#allFinishedLogged || jobs.length === 0 || jobs.some((j) => j.state !== 'FINISHED')) return;
+    this.#allFinishedLogged = true;
+    const ids = jobs.map((j) => j.id);
+    if (this.#deps.watching === false) this.#log.info({ jobs: ids }, 'every job has finished; the jobs folder is not watched (jobs.watch is false)');
+    else this.#log.info({ jobs: ids }, 'every job has finished; the jobs folder is still watched: a new or changed file starts a job');
   }
 }

@@ -1,12 +1,17 @@
 import type { ModelEntry } from '../catalog/catalog-entries.js';
+import { DiagnosticsError } from '../errors/diagnostic.js';
 import type { BoundModelFunction, ModelStats } from '../providers/index.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import { Pipeline, type PipelineStats } from '../runtime/pipeline.js';
 import type { JobState } from '../runtime/job-state.js';
+import { RestartStrategy, type RestartClock, type RestartStrategyConfig } from '../runtime/restart-strategy.js';
 import type { Logger } from '../spi/logger.js';
 import type { ModelFunction } from '../spi/model-provider.js';
 import type { Registry } from '../spi/registry.js';
 import { bindPipeline, type BindContext } from './bind-pipeline.js';
+import { redactSecretOptions } from './compile-job.js';
+import { findUnsetEnvRefs } from './find-unset-env-refs.js';
+import { JobLifecycle, type JobLifecycleState } from './job-lifecycle.js';
 
 export interface JobDeps {
   readonly registry: Registry;
@@ -15,13 +20,31 @@ export interface JobDeps {
   readonly bindModel: (entry: ModelEntry, log: Logger) => ModelFunction;
   readonly pipeline: BindContext['pipeline'];
   readonly printSink: BindContext['printSink'];
+  /** The job's restart strategy (daemon config and the file's SET merged); 'none' when not given. */
+  readonly restartStrategy?: RestartStrategyConfig;
+  /** How long the other pipelines of a failed job get to finish what they hold and commit. */
+  readonly stopTimeoutMs?: number;
+  readonly clock?: RestartClock;
+  readonly random?: () => number;
+}
+
+/** Why the job last failed. `position` is `file:line:col` when the cause has one (an option naming an unset variable). */
+export interface JobFailure {
+  readonly error: string;
+  readonly at: number;
+  readonly position?: string;
 }
 
 export interface JobStatus {
   readonly id: string;
   readonly file: string;
-  readonly state: JobState;
+  readonly state: JobLifecycleState;
   readonly pipelines: ReadonlyArray<{ name: string; state: JobState; error?: string; stats: PipelineStats; inFlight: number }>;
+  /** Restarts the strategy made so far (since the file was loaded). */
+  readonly restarts: number;
+  /** While RESTARTING: which restart since the last backoff reset, and when it happens (ms since epoch). */
+  readonly restart?: { readonly attempt: number; readonly nextAttemptAt: number };
+  readonly lastFailure?: JobFailure;
 }
 
 /** One model a job bound, with its counters since it was bound (a snapshot). */
@@ -30,58 +53,73 @@ export interface JobModelStats {
   readonly stats: ModelStats;
 }
 
+interface Attempt {
+  readonly pipelines: Array<{ name: string; pipeline: Pipeline }>;
+  readonly models: Map<ModelEntry, ModelFunction>;
+}
+
+const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+
 /**
- * One job file's running pipelines. A job is RUNNING while any pipeline runs; FAILED if one
- * failed; FINISHED when bounded inputs ended; STOPPED after stop().
+ * One job file's pipelines, bound and run as a unit. When a pipeline fails (or binding fails:
+ * an unset variable, a connector that cannot be created), the other pipelines stop gracefully
+ * and the job is FAILED; its restart strategy then either binds the same plan anew after a
+ * delay (new sources, sinks and model functions; sources resume from their committed offsets)
+ * or leaves it FAILED.
  */
 export class Job {
   readonly id: string;
   readonly file: string;
   readonly hash: string;
-  readonly #pipelines: Array<{ name: string; pipeline: Pipeline }> = [];
-  readonly #models = new Map<ModelEntry, ModelFunction>();
-  readonly #done: Promise<JobState[]>;
+  readonly #plan: ScriptPlan;
+  readonly #source: string;
+  readonly #deps: JobDeps;
+  readonly #log: Logger;
+  readonly #fsm = new JobLifecycle();
+  readonly #strategy: RestartStrategy;
+  readonly #clock: RestartClock;
+  #attempt: Attempt = { pipelines: [], models: new Map() };
+  #restarts = 0;
+  #restart: { attempt: number; nextAttemptAt: number } | undefined;
+  #lastFailure: JobFailure | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopping: Promise<void> | undefined;
+  #running: Promise<void> = Promise.resolve();
+  readonly #done: Promise<JobLifecycleState>;
+  #settle!: (state: JobLifecycleState) => void;
 
-  private constructor(id: string, file: string, hash: string, plan: ScriptPlan, deps: JobDeps) {
+  private constructor(id: string, file: string, hash: string, plan: ScriptPlan, deps: JobDeps, source: string) {
     this.id = id;
     this.file = file;
     this.hash = hash;
-    const log = deps.log.child({ jobId: id });
-    const models = this.#models;
-    plan.pipelines.forEach((p, i) => {
-      const pipelineId = plan.pipelines.length > 1 ? `${id}-${i + 1}` : id;
-      const plog = log.child({ pipeline: p.name });
-      const ctx: BindContext = {
-        connector: { jobId: pipelineId, log: plog, env: deps.env, registry: deps.registry },
-        model: (entry) => {
-          let fn = models.get(entry);
-          if (!fn) models.set(entry, (fn = deps.bindModel(entry, plog)));
-          return fn;
-        },
-        pipeline: deps.pipeline,
-        printSink: deps.printSink,
-      };
-      const pipeline = Pipeline.create(bindPipeline(p, ctx), plog);
-      pipeline.onStateChange((state, previous) => plog.info({ state, previous }, `pipeline ${state.toLowerCase()}`));
-      this.#pipelines.push({ name: p.name, pipeline });
-    });
-    this.#done = Promise.all(this.#pipelines.map(({ pipeline }) => pipeline.start()));
+    this.#plan = plan;
+    this.#source = source;
+    this.#deps = deps;
+    this.#log = deps.log.child({ jobId: id });
+    this.#clock = deps.clock ?? { now: () => Date.now() };
+    this.#strategy = new RestartStrategy(deps.restartStrategy ?? { type: 'none' }, this.#clock, deps.random);
+    this.#done = new Promise((resolve) => (this.#settle = resolve));
+    this.#fsm.onChange((state, previous) => this.#logTransition(state, previous));
   }
 
-  /** Binds and starts every pipeline of the plan. */
-  static start(id: string, file: string, hash: string, plan: ScriptPlan, deps: JobDeps): Job {
-    return new Job(id, file, hash, plan, deps);
+  /** Binds and starts every pipeline of the plan; a failure to bind is a job failure like any other. */
+  static start(id: string, file: string, hash: string, plan: ScriptPlan, deps: JobDeps, source = ''): Job {
+    const job = new Job(id, file, hash, plan, deps, source);
+    job.#running = job.#runGuarded();
+    return job;
   }
 
-  /** Settles once every pipeline reached a final state. */
-  get done(): Promise<JobState[]> {
+  /** Settles with the state the job stays in unless something outside changes it: FINISHED, STOPPED, or FAILED for good. */
+  get done(): Promise<JobLifecycleState> {
     return this.#done;
   }
 
-  get state(): JobState {
-    const states = this.#pipelines.map(({ pipeline }) => pipeline.state);
-    for (const s of ['FAILED', 'RUNNING', 'STOPPING', 'CREATED'] as const) if (states.includes(s)) return s;
-    return states.every((s) => s === 'FINISHED') ? 'FINISHED' : 'STOPPED';
+  get state(): JobLifecycleState {
+    return this.#fsm.state;
+  }
+
+  onStateChange(listener: (state: JobLifecycleState, previous: JobLifecycleState) => void): void {
+    this.#fsm.onChange(listener);
   }
 
   status(): JobStatus {
@@ -89,29 +127,149 @@ export class Job {
       id: this.id,
       file: this.file,
       state: this.state,
-      pipelines: this.#pipelines.map(({ name, pipeline }) => ({
+      pipelines: this.#attempt.pipelines.map(({ name, pipeline }) => ({
         name,
         state: pipeline.state,
         ...(pipeline.failure ? { error: pipeline.failure.message } : {}),
         stats: { ...pipeline.stats },
         inFlight: pipeline.inFlight,
       })),
+      restarts: this.#restarts,
+      ...(this.state === 'RESTARTING' && this.#restart ? { restart: { ...this.#restart } } : {}),
+      ...(this.#lastFailure ? { lastFailure: this.#lastFailure } : {}),
     };
   }
 
-  /** Read-only: the counters of each model this job bound, in binding order (models without counters are left out). */
+  /** Read-only: the counters of each model the current attempt bound, in binding order (models without counters are left out). */
   modelStats(): JobModelStats[] {
     const out: JobModelStats[] = [];
-    for (const [entry, fn] of this.#models) if (hasStats(fn)) out.push({ model: entry.name, stats: fn.stats() });
+    for (const [entry, fn] of this.#attempt.models) if (hasStats(fn)) out.push({ model: entry.name, stats: fn.stats() });
     return out;
   }
 
-  /** Stops every pipeline under one deadline (in parallel). Idempotent. */
-  async stop(deadlineMs: number): Promise<void> {
-    await Promise.all(this.#pipelines.map(({ pipeline }) => pipeline.stop(deadlineMs)));
+  /** Cancels a pending restart, stops every pipeline under one deadline (in parallel). Idempotent. */
+  stop(deadlineMs: number): Promise<void> {
+    this.#stopping ??= (async () => {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      if (this.#fsm.can('STOPPING')) this.#fsm.transition('STOPPING');
+      await Promise.all(this.#attempt.pipelines.map(({ pipeline }) => pipeline.stop(deadlineMs)));
+      await this.#running;
+      clearTimeout(this.#timer);
+      if (this.#fsm.can('STOPPED')) this.#fsm.transition('STOPPED');
+      this.#settle(this.state);
+    })();
+    return this.#stopping;
+  }
+
+  /** A bug in the lifecycle must show in the log, not end the process as an unhandled rejection. */
+  #runGuarded(): Promise<void> {
+    return this.#run().catch((err: unknown) => this.#log.error({ err, file: this.file, state: this.state }, 'job lifecycle error'));
+  }
+
+  async #run(): Promise<void> {
+    const attempt: Attempt = { pipelines: [], models: new Map() };
+    this.#attempt = attempt;
+    try {
+      this.#bind(attempt);
+    } catch (err) {
+      await Promise.all(attempt.pipelines.map(({ pipeline }) => pipeline.stop(0)));
+      await Promise.all([...attempt.models.values()].map((m) => m.close().catch(() => {})));
+      this.#failed(asError(err));
+      return;
+    }
+    this.#fsm.transition('RUNNING');
+    let failure: Error | undefined;
+    await Promise.all(
+      attempt.pipelines.map(async ({ pipeline }) => {
+        let state: JobState;
+        try {
+          state = await pipeline.start();
+        } catch (err) {
+          failure ??= asError(err);
+          state = await pipeline.stop(0);
+        }
+        if (state !== 'FAILED' || this.#stopping) return;
+        failure ??= pipeline.failure ?? new Error('a pipeline failed');
+        // The others stop reading and commit what they finished: the restart re-reads the rest.
+        const others = attempt.pipelines.filter((p) => p.pipeline !== pipeline);
+        await Promise.all(others.map((p) => p.pipeline.stop(this.#deps.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)));
+      }),
+    );
+    if (this.#stopping) return;
+    if (failure) {
+      this.#failed(failure);
+      return;
+    }
+    this.#fsm.transition('FINISHED');
+    this.#settle('FINISHED');
+  }
+
+  /** Pre-flight first (every unset `${VAR}` at once, with its position), then binds each pipeline. */
+  #bind(attempt: Attempt): void {
+    const unset = findUnsetEnvRefs(this.#plan, this.#deps.env);
+    if (unset.length > 0) throw new DiagnosticsError(this.file, redactSecretOptions(this.#source), unset);
+    const deps = this.#deps;
+    const plan = this.#plan;
+    plan.pipelines.forEach((p, i) => {
+      const pipelineId = plan.pipelines.length > 1 ? `${this.id}-${i + 1}` : this.id;
+      const plog = this.#log.child({ pipeline: p.name });
+      const ctx: BindContext = {
+        connector: { jobId: pipelineId, log: plog, env: deps.env, registry: deps.registry },
+        model: (entry) => {
+          let fn = attempt.models.get(entry);
+          if (!fn) attempt.models.set(entry, (fn = deps.bindModel(entry, plog)));
+          return fn;
+        },
+        pipeline: deps.pipeline,
+        printSink: deps.printSink,
+      };
+      const pipeline = Pipeline.create(bindPipeline(p, ctx), plog);
+      pipeline.onStateChange((state, previous) => plog.info({ state, previous }, `pipeline ${state.toLowerCase()}`));
+      attempt.pipelines.push({ name: p.name, pipeline });
+    });
+  }
+
+  #failed(err: Error): void {
+    const position = err instanceof DiagnosticsError && err.diagnostics[0] ? `${err.file}:${err.diagnostics[0].span.line}:${err.diagnostics[0].span.col}` : undefined;
+    this.#lastFailure = { error: err.message, at: this.#clock.now(), ...(position ? { position } : {}) };
+    this.#fsm.transition('FAILED');
+    if (this.#stopping) return; // stop() is under way: it ends the job STOPPED, no restart
+    const decision = this.#strategy.onFailure();
+    if (!decision.restart) {
+      this.#log.error({ file: this.file, reason: decision.reason }, 'the restart strategy gives up: the job stays FAILED until its file changes or the daemon restarts');
+      this.#settle('FAILED');
+      return;
+    }
+    this.#restart = { attempt: decision.attempt, nextAttemptAt: this.#clock.now() + decision.delayMs };
+    this.#fsm.transition('RESTARTING');
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#stopping) return;
+      this.#restarts++;
+      this.#running = this.#runGuarded();
+    }, decision.delayMs);
+  }
+
+  #logTransition(state: JobLifecycleState, previous: JobLifecycleState): void {
+    const fields: Record<string, unknown> = { file: this.file, state, previous, restarts: this.#restarts };
+    if (state === 'FAILED' || state === 'RESTARTING') {
+      fields['error'] = this.#lastFailure?.error;
+      if (this.#lastFailure?.position) fields['position'] = this.#lastFailure.position;
+    }
+    if (state === 'RESTARTING' && this.#restart) {
+      fields['attempt'] = this.#restart.attempt;
+      fields['nextAttemptAt'] = new Date(this.#restart.nextAttemptAt).toISOString();
+    }
+    const level = state === 'FAILED' ? 'error' : state === 'RESTARTING' ? 'warn' : 'info';
+    this.#log[level](fields, `job ${state.toLowerCase()}`);
   }
 }
 
 function hasStats(fn: ModelFunction): fn is ModelFunction & Pick<BoundModelFunction, 'stats'> {
   return typeof (fn as Partial<BoundModelFunction>).stats === 'function';
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,2 +1,4 @@
 /** PD5xxx: daemon, configuration and CLI. */
-export const DAEMON_ERROR_CODES = {} as const;
+export const DAEMON_ERROR_CODES = {
+  PD5001: 'the jobs folder (--jobs, jobs.dir) does not exist, is not a folder or cannot be read',
+} as const;

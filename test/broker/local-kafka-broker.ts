@@ -16,14 +16,19 @@ export interface RunningBroker {
   stop(): Promise<void>;
 }
 
+export interface LocalKafkaOptions {
+  /** The loopback port the broker listens on (a free one by default): a test that starts a job before its broker names it. */
+  readonly port?: number;
+}
+
 /**
  * Starts a single-node Apache Kafka 4.x broker (broker + KRaft controller) on free loopback
  * ports from the jars in `lib`. Its output goes to a log file. A watchdog shell kills the JVM
  * when this Node process goes away, even by SIGKILL, so no broker outlives the test run.
  */
-export async function startLocalKafka(lib: string): Promise<RunningBroker> {
+export async function startLocalKafka(lib: string, options: LocalKafkaOptions = {}): Promise<RunningBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'predictd-kafka-'));
-  const [port, controllerPort] = [await freePort(), await freePort()];
+  const [port, controllerPort] = [options.port ?? (await freePort()), await freePort()];
   const logFile = join(dir, 'broker.log');
   const props = join(dir, 'server.properties');
   await writeFile(join(dir, 'log4j2.properties'), LOG4J2(logFile));

@@ -106,6 +106,50 @@ describe.concurrent('predictd validate', () => {
   });
 });
 
+describe.concurrent('predictd validate: unset ${VAR}', () => {
+  const file = join(tmp, 'unset-key.sql');
+  writeFileSync(
+    file,
+    [
+      "CREATE TEMPORARY VIEW asks(t) AS VALUES ('hello');",
+      "CREATE MODEL m INPUT (t STRING) OUTPUT (a STRING) WITH ('provider' = 'openai', 'endpoint' = 'http://127.0.0.1:1/v1/chat/completions',",
+      "  'api-key' = '${PREDICTD_CLI_TEST_UNSET_KEY}', 'model' = 'gpt-4o-mini');",
+      'SELECT t, a FROM ML_PREDICT(TABLE asks, MODEL m, DESCRIPTOR(t));',
+      '',
+    ].join('\n'),
+  );
+  const warning = `${file}:3:15: option 'api-key' names the environment variable PREDICTD_CLI_TEST_UNSET_KEY, which is not set [PD4202]`;
+
+  it('warns with file:line:col and exits 0', async () => {
+    const run = await predictd(['validate', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${file}: OK (0 tables, 1 view, 1 model, 1 pipeline)\n`);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(warning);
+    expect(lines[1]).not.toContain('PREDICTD_CLI_TEST_UNSET_KEY'); // the quoted source line has the value blanked
+    expect(lines.at(-1)).toBe(`1 warning in ${file} (errors with --strict)`);
+  });
+
+  it('fails with --strict, and says nothing once the variable is set', async () => {
+    const strict = await predictd(['validate', '--strict', file]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toBe('');
+    expect(strict.stderr.split('\n')[0]).toBe(warning);
+    expect(strict.stderr.trimEnd().split('\n').at(-1)).toBe(`1 error in ${file}`);
+    const set = await predictd(['validate', '--strict', file], { PREDICTD_CLI_TEST_UNSET_KEY: 'sk-x' });
+    expect([set.code, set.stderr]).toEqual([0, '']);
+  });
+});
+
+describe.concurrent('predictd run', () => {
+  it('exits 2 with one sentence when the jobs folder does not exist', async () => {
+    const missing = join(tmp, 'no-such-folder');
+    const run = await predictd(['run', '--jobs', missing], { PREDICTD_ADMIN_PORT: '0' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`predictd: the jobs folder ${missing} does not exist\n`);
+  });
+});
+
 describe.concurrent('predictd explain', () => {
   it('prints source, stages and sink of each pipeline', async () => {
     const run = await predictd(['explain', SEED_002]);
@@ -149,7 +193,7 @@ describe.concurrent('predictd usage errors', () => {
   it('--help exits 0 with the usage; no arguments exits 2', async () => {
     const help = await predictd(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('predictd validate <file.sql>');
+    expect(help.stdout).toContain('predictd validate [--strict] <file.sql>');
     expect((await predictd([])).code).toBe(2);
   });
 });

@@ -31,8 +31,9 @@ CREATE TEMPORARY TABLE out (id BIGINT, answer STRING) WITH ('connector' = 'print
 INSERT INTO out SELECT id, answer FROM ML_PREDICT(TABLE asks, MODEL leaky_model, DESCRIPTOR(t));
 `;
 
-/** Compiles, then fails on its one row: CAST of a bad number fails the job (deterministic, no network). */
+/** Compiles, then fails on its one row: CAST of a bad number fails the job (deterministic, no network); no restarts. */
 const BROKEN = `
+SET 'restart-strategy.type' = 'none';
 CREATE TEMPORARY VIEW bad(s) AS VALUES ('not a number');
 CREATE TEMPORARY TABLE out (n INT) WITH ('connector' = 'print', 'logger' = 'true', 'print-identifier' = 'broken');
 INSERT INTO out SELECT CAST(s AS INT) FROM bad;
@@ -177,10 +178,14 @@ describe('admin HTTP server of a running daemon', () => {
     expect(after.invalid.map((i) => i.id)).toEqual(['invalid']);
     const invalidOne = await get('/jobs/invalid');
     expect(invalidOne.status).toBe(200);
-    expect(JSON.parse(invalidOne.body)).toMatchObject({ id: 'invalid', state: null, fileErrors: [expect.stringContaining('invalid.sql:2:')] });
+    expect(JSON.parse(invalidOne.body)).toMatchObject({ id: 'invalid', state: 'INVALID', position: expect.stringMatching(/invalid\.sql:2:\d+$/), fileErrors: [expect.stringContaining('invalid.sql:2:')] });
+    expect(after.jobs.find((j) => j.id === 'invalid')).toMatchObject({ state: 'INVALID', error: expect.stringContaining('bogus-option') });
     const last = parsePrometheus((await get('/metrics')).body);
     expect(sample(last, 'predictd_job_up', { job: 'broken', state: 'FAILED' })).toBe(1);
     expect(sample(last, 'predictd_invalid_job_files', {})).toBe(1);
+    expect(sample(last, 'predictd_job_up', { job: 'invalid', state: 'INVALID' })).toBe(1);
+    expect(sample(last, 'predictd_job_restarts_total', { job: 'broken' })).toBe(0);
+    expect(sample(last, 'predictd_job_last_failure_timestamp_seconds', { job: 'broken' })).toBeGreaterThan(Date.now() / 1000 - 60);
 
     await get('/jobs/leaky');
     expect(bodies.length).toBeGreaterThan(15);
@@ -235,6 +240,7 @@ describe('AdminServer', () => {
           { name: 'INSERT INTO out', state: 'RUNNING', stats, inFlight: 0 },
         ],
         models: [{ model: 'm', stats: modelStats }],
+        restarts: 0,
       },
     ],
     invalid: () => [],
@@ -270,14 +276,14 @@ describe('AdminServer', () => {
       log: noLog,
       source: source({
         daemon: () => state,
-        jobs: () => [{ id: 'j', file: '/jobs/j.sql', state: 'FAILED', pipelines: [{ name: 'p', state: 'FAILED', error: 'bad key hunter22', stats, inFlight: 0 }], models: [] }],
+        jobs: () => [{ id: 'j', file: '/jobs/j.sql', state: 'FAILED', pipelines: [{ name: 'p', state: 'FAILED', error: 'bad key hunter22', stats, inFlight: 0 }], models: [], restarts: 0 }],
         invalid: () => [{ id: 'k', file: '/jobs/k.sql', error: "/jobs/k.sql:1:5: unknown option 'x' [PD2006]\n  CREATE MODEL ... 'hunter22'\n      ^^^" }],
       }),
     });
     const r1 = await fetch(`${server.url}/readyz`);
     const b1 = (await r1.json()) as { reasons: string[]; failedJobs: Array<{ error: string }>; invalidFiles: Array<{ errors: string[] }> };
     expect(r1.status).toBe(503);
-    expect(b1.reasons).toEqual(['the job files are still loading', 'failed jobs: j']);
+    expect(b1.reasons).toEqual(['the job files are still loading', 'failed jobs: j', 'job files that do not compile: k']);
     expect(b1.failedJobs[0]!.error).toBe('bad key ***');
     expect(b1.invalidFiles[0]!.errors).toEqual(["/jobs/k.sql:1:5: unknown option 'x' [PD2006]"]);
     state = { state: 'STOPPING', loaded: true };

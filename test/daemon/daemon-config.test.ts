@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeDaemonConfig, loadDaemonConfig } from '../../src/daemon/daemon-config.js';
+import { describeDaemonConfig, loadDaemonConfig, restartSettingsOfConfig } from '../../src/daemon/daemon-config.js';
+import { restartStrategyConfig } from '../../src/runtime/restart-strategy-settings.js';
 
 describe('daemon configuration', () => {
   it('has sensible defaults', () => {
@@ -10,11 +11,22 @@ describe('daemon configuration', () => {
     expect(c.jobs).toEqual({ dir: 'config/jobs', watch: true, reloadDebounceMs: 300 });
     expect(c.shutdown.timeoutMs).toBe(30_000);
     expect(c.kafka.bootstrapServers).toBe('');
-    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9464, readyWhenJobsFail: false });
+    expect(restartStrategyConfig(restartSettingsOfConfig(c))).toMatchObject({ type: 'exponential-delay', initialBackoffMs: 1000, maxBackoffMs: 60_000 });
+  });
+
+  it("takes restart-strategy.* with Flink's spellings from the file and PREDICTD_RESTART_STRATEGY_*, checked by the SET rule", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'predictd-config-'));
+    const file = join(dir, 'predictd.json');
+    await writeFile(file, JSON.stringify({ 'restart-strategy': { type: 'fixed-delay', 'fixed-delay': { attempts: 5 } } }));
+    const c = loadDaemonConfig({ file, env: { PREDICTD_RESTART_STRATEGY_FIXED_DELAY_DELAY: '250 ms' } });
+    expect(restartStrategyConfig(restartSettingsOfConfig(c))).toEqual({ type: 'fixed-delay', attempts: 5, delayMs: 250 });
+    expect(() => loadDaemonConfig({ env: { PREDICTD_RESTART_STRATEGY_TYPE: 'exponental-delay' } })).toThrow(/restart-strategy\.type.*did you mean 'exponential-delay'/);
+    expect(() => loadDaemonConfig({ env: { PREDICTD_RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR: '3' } })).toThrow(/jitter-factor/);
   });
 
   it('takes the admin address from PREDICTD_ADMIN_*, and rejects a port out of range', () => {
-    expect(loadDaemonConfig({ env: { PREDICTD_ADMIN_HOST: '0.0.0.0', PREDICTD_ADMIN_PORT: '0' } }).admin).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(loadDaemonConfig({ env: { PREDICTD_ADMIN_HOST: '0.0.0.0', PREDICTD_ADMIN_PORT: '0', PREDICTD_ADMIN_READY_WHEN_JOBS_FAIL: 'true' } }).admin).toEqual({ host: '0.0.0.0', port: 0, readyWhenJobsFail: true });
     expect(() => loadDaemonConfig({ env: { PREDICTD_ADMIN_PORT: '70000' } })).toThrow(/admin\.port/);
   });
 

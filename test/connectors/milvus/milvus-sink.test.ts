@@ -206,8 +206,8 @@ describe('milvus sink against a real Milvus (milvus-lite)', () => {
         pipeline: { inFlightPerConcurrency: 2, sinkBatchMaxRows: 500, sinkLingerMs: 5 },
         printSink: () => ({ write: async () => {}, close: async () => {} }),
       });
-      const states = await job.done;
-      expect(states, JSON.stringify(job.status())).toEqual(['FINISHED']);
+      const state = await job.done;
+      expect(state, JSON.stringify(job.status())).toBe('FINISHED');
 
       const got = await queryAll('movie_comment_embeddings');
       expect(got.map((r) => [r['id'], r['movie_name']])).toEqual([['1', 'Her Story'], ['2', 'The Dumpling Queen']]);
