@@ -216,7 +216,7 @@ describe('AdminServer', () => {
 
   const stats: PipelineStats = { recordsIn: 3, rowsOut: 2, nullInputsDropped: 0, predictionsDropped: 1, modelCalls: 3, sinkRetries: 0 };
   const modelStats: ModelStats = {
-    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
+    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, attemptTimeouts: 0, malformedAnswers: 0, rowTimeouts: 0, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
   };
   const odd = 'we"ird\\job\nid';
   const source = (over: Partial<AdminSource> = {}): AdminSource => ({

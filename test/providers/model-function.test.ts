@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LimiterRegistry, ProviderClosedError, abortableSleep, bindModel, type BoundModelFunction, type Clock } from '../../src/providers/index.js';
+import { LimiterRegistry, ProviderClosedError, abortableSleep, bindModel, systemClock, type BoundModelFunction, type Clock } from '../../src/providers/index.js';
 import type { ConfigSpec } from '../../src/spi/config-spec.js';
 import { ModelCallError, type ModelClient, type ModelProviderFactory, type ModelResponse } from '../../src/spi/model-provider.js';
 import type { Value } from '../../src/types/data-type.js';
@@ -47,7 +47,7 @@ const ok = (text: string): ModelResponse => ({ rows: [[text]], usage: { promptTo
 
 function recordingClock(): Clock & { sleeps: number[] } {
   const sleeps: number[] = [];
-  return { sleeps, now: () => Date.now(), sleep: (ms, signal) => (sleeps.push(ms), abortableSleep(0, signal)) };
+  return { sleeps, now: () => Date.now(), sleep: (ms, signal) => (sleeps.push(ms), abortableSleep(0, signal)), timeout: systemClock.timeout };
 }
 
 let limiters: LimiterRegistry;
@@ -108,7 +108,7 @@ describe('bindModel retry policy', () => {
   it('stops a backoff sleep when the signal aborts', async () => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = fakeProvider(() => new ModelCallError('transient', 'down', { status: 502 }));
-    const realClock: Clock = { now: () => Date.now(), sleep: abortableSleep };
+    const realClock: Clock = systemClock;
     const fn = bind(p, { 'retry-backoff-base-interval': '10s' }, realClock, () => 0.9);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('row timeout')), 50);

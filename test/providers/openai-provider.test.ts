@@ -151,15 +151,22 @@ describe('openai provider: errors and strategies', () => {
     expect(h.emu.counters.requests).toBe(3);
   });
 
-  it('IGNORE drops and FAILOVER fails on the first error, without retrying', async () => {
-    h.emu.failNext(2, 500);
-    const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE' }));
+  it('IGNORE retries a 500 up to retry-num and then lets the row go; FAILOVER fails at once', async () => {
+    h.emu.failNext(3, 500);
+    const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE', 'retry-num': '1' }));
     const failover = bind(chatModel({ error_handling_strategy: 'FAILOVER' }));
-    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4203' } });
+    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4204', attempts: 2 } });
     expect(await failover.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4203' } });
-    expect(h.emu.counters.requests).toBe(2);
+    expect(h.emu.counters.requests).toBe(3);
     expect(ignore.stats().dropped).toBe(1);
     expect(failover.stats().failed).toBe(1);
+  });
+
+  it("IGNORE with retry-num '0' lets the row go on the first 500, as Flink does", async () => {
+    h.emu.failNext(1, 500);
+    const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE', 'retry-num': '0' }));
+    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4203', status: 500 } });
+    expect(h.emu.counters.requests).toBe(1);
   });
 
   it('treats insufficient_quota 429 as fatal', async () => {
