@@ -207,8 +207,9 @@ class BoundModel implements BoundModelFunction {
     try {
       let throttleStreak = 0;
       for (;;) {
-        const result = await this.#dispatch(inputs, row.signal, attempts > 0);
+        // Counted when started: a row that times out mid-attempt reports the attempt it was on.
         attempts++;
+        const result = await this.#dispatch(inputs, row.signal, attempts > 1);
         if (result.ok) {
           this.#recordSuccess(result.response);
           return { ok: true, rows: this.#layout(result.response.rows) };
