@@ -1,4 +1,8 @@
 import type { CreateModelNode, OptionNode } from '../sql/ast/index.js';
+import { canIgnoreRows } from '../providers/failure-decision.js';
+import type { ErrorHandlingStrategy, FallbackStrategy } from '../providers/shared-model-options.js';
+import { ERROR_COLUMN_TYPES, ERROR_COLUMNS, errorColumnOf, errorColumnTypeFits, physicalOutputs } from '../spi/error-columns.js';
+import type { ResolvedOptions } from '../spi/config-spec.js';
 import type { Span } from '../errors/diagnostic.js';
 import { closestMatch } from '../spi/did-you-mean.js';
 import type { ModelDefinition } from '../spi/model-provider.js';
@@ -58,10 +62,38 @@ export function modelEntry(src: ModelSource, catalog: Catalog, ctx: CatalogConte
     (p.kind === 'unknown' && inherited.has(p.key)) || (p.kind === 'missing' && connectionFailed),
   );
   const definition: ModelDefinition = { name, provider: providerName.toLowerCase(), inputs, outputs, options };
+  checkErrorColumns(node, name, options, sink);
   if (sink.count === start) {
-    for (const problem of provider.checkSchema(definition)) sink.error('PD2010', `model '${name}': ${problem}`, at);
+    // The provider judges the physical outputs only: the error columns belong to the framework.
+    const physical = { ...definition, outputs: physicalOutputs(outputs) };
+    for (const problem of provider.checkSchema(physical)) sink.error('PD2010', `model '${name}': ${problem}`, at);
   }
   return { kind: 'model', name, temporary: node.temporary, node, inputs, outputs, provider, definition, written: src.written, rawOptions: raw, optionNodes: src.optionNodes };
+}
+
+/** PD2026: error metadata columns with a known name, Flink's type, and a strategy that can let rows go. */
+function checkErrorColumns(node: CreateModelNode, name: string, options: ResolvedOptions, sink: DiagnosticSink): void {
+  const strategy = (options.get<string>('error-handling-strategy') ?? 'RETRY').toUpperCase() as ErrorHandlingStrategy;
+  const fallback = (options.get<string>('retry-fallback-strategy') ?? 'FAILOVER').toUpperCase() as FallbackStrategy;
+  const ignorable = canIgnoreRows({ strategy, fallback });
+  for (const c of node.output ?? []) {
+    const column = errorColumnOf(c.name.name);
+    if (column === undefined) {
+      if (c.metadata) {
+        sink.error('PD2026', `model '${name}': '${c.name.name}' is not an error metadata column (known: ${ERROR_COLUMNS.join(', ')})`, c.name.span);
+      }
+      continue;
+    }
+    if (!errorColumnTypeFits(column, c.type.type)) {
+      sink.error('PD2026', `model '${name}': error column '${column}' must be ${ERROR_COLUMN_TYPES[column]}`, c.type.span);
+    } else if (!ignorable) {
+      sink.error(
+        'PD2026',
+        `model '${name}': error column '${column}' needs an error-handling-strategy that lets rows go: 'IGNORE', or 'RETRY' with 'retry-fallback-strategy' = 'IGNORE' (here ${strategy}${strategy === 'RETRY' ? ` with fallback ${fallback}` : ''})`,
+        c.name.span,
+      );
+    }
+  }
 }
 
 function columnsOf(cols: CreateModelNode['input']): Column[] {

@@ -69,7 +69,6 @@ function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
     }
     flush();
     const inputs = s.inputs;
-    const strategy = s.model.definition.options.get<string>('error-handling-strategy')?.toUpperCase();
     out.push({
       kind: 'predict',
       description: s.description,
@@ -80,7 +79,6 @@ function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
       maxConcurrent: s.config.maxConcurrent,
       ordered: s.config.ordered,
       timeoutMs: s.config.timeoutMs,
-      onTimeout: strategy === 'IGNORE' ? 'drop' : 'fail',
     });
   }
   flush();

@@ -25,6 +25,7 @@ export const CATALOG_ERROR_CODES = {
   PD2023: 'a query shape predictd cannot plan (for example a join of two tables)',
   PD2024: 'a VALUES row has a different number of columns, or types that do not unify',
   PD2025: 'the view declares a different number of column names than its query returns',
+  PD2026: "a model declares an error metadata column (error-string, http-status-code, http-headers-map) it cannot have: unknown name, wrong type, or a strategy that never lets a row go",
   PD2027: "SET 'restart-strategy.*': an unknown key or a value that is not valid",
   PD2028: "dead-letter options that cannot work: the dead-letter topic is one the source reads, or 'errors.*' options on a table that is only written (they belong to the source table)",
 } as const;

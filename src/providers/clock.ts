@@ -2,14 +2,35 @@ import { abortableSleep } from '../util/backoff.js';
 
 export { abortableSleep };
 
-/** Time as the retry policy sees it; tests substitute a fast clock. */
+/** A timer that aborts its signal when it runs out; cancel() frees it early (idempotent). */
+export interface Timeout {
+  readonly signal: AbortSignal;
+  cancel(): void;
+}
+
+/** Time as the retry policy sees it; tests substitute a fast or virtual clock. */
 export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * A signal aborted after `ms` with a TimeoutError: the per-attempt and per-row deadlines. A
+   * cancellable timer rather than AbortSignal.timeout(), whose timers live on until they fire:
+   * one per attempt at the default 60 s would pile up by the thousands on a busy model.
+   */
+  timeout(ms: number): Timeout;
+}
+
+function systemTimeout(ms: number): Timeout {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')), ms);
+  // A pending deadline alone must not keep the process alive.
+  timer.unref?.();
+  return { signal: controller.signal, cancel: () => clearTimeout(timer) };
 }
 
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   sleep: abortableSleep,
+  timeout: systemTimeout,
 });

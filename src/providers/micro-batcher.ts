@@ -1,6 +1,7 @@
 import { ModelCallError } from '../spi/model-provider.js';
 import type { ModelResponse } from '../spi/model-provider.js';
 import type { Value } from '../types/data-type.js';
+import type { AttemptRunner } from './attempt.js';
 import { asCallError, type CallResult } from './call-result.js';
 import { ProviderClosedError } from './provider-errors.js';
 import type { LimiterLease } from './limiter-lease.js';
@@ -30,13 +31,15 @@ export class MicroBatcher {
   readonly #lease: LimiterLease;
   readonly #maxBatchSize: number;
   readonly #onRequest: () => void;
+  readonly #attempt: AttemptRunner;
   #pending: Item[] = [];
   #awaitingAdmission = 0;
   #flushScheduled = false;
   #closed = false;
 
-  constructor(client: BatchTarget, lease: LimiterLease, maxBatchSize: number, onRequest: () => void) {
+  constructor(client: BatchTarget, lease: LimiterLease, maxBatchSize: number, onRequest: () => void, attempt: AttemptRunner) {
     this.#client = client;
+    this.#attempt = attempt;
     this.#lease = lease;
     this.#maxBatchSize = Math.max(1, Math.floor(maxBatchSize));
     this.#onRequest = onRequest;
@@ -105,7 +108,7 @@ export class MicroBatcher {
       }
       this.#onRequest();
       try {
-        const responses = await this.#client.callBatch(live.map((i) => i.inputs), { signal: group.signal });
+        const responses = await this.#attempt(group.signal, (signal) => this.#client.callBatch(live.map((i) => i.inputs), { signal }));
         if (responses.length !== live.length) {
           throw new ModelCallError('fatal', `provider answered ${responses.length} results for a batch of ${live.length} inputs`);
         }

@@ -1,19 +1,25 @@
 import type { Logger } from '../spi/logger.js';
+import { layoutOutputRow, physicalOutputs } from '../spi/error-columns.js';
 import type {
   ModelClient,
   ModelDefinition,
   ModelFunction,
   ModelProviderFactory,
   ModelResponse,
+  PredictOptions,
   PredictOutcome,
 } from '../spi/model-provider.js';
 import { ModelCallError } from '../spi/model-provider.js';
-import type { Value } from '../types/data-type.js';
+import type { Column, Value } from '../types/data-type.js';
 import { assertNever } from '../types/data-type.js';
+import { AttemptTimeoutError, attemptRunner, type AttemptRunner } from './attempt.js';
 import { asCallError, type CallResult } from './call-result.js';
 import { systemClock, type Clock } from './clock.js';
+import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decision.js';
+import { anySignal } from './linked-signal.js';
+import { MalformedAnswerError } from './malformed-answer.js';
 import { MicroBatcher } from './micro-batcher.js';
-import { modelConfigError, ModelPredictError, ProviderClosedError } from './provider-errors.js';
+import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
 import type { LimiterLease, LimiterSnapshot } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
 import { backoffDelay, compileModelPolicy, type ModelPolicy } from './shared-model-options.js';
@@ -24,7 +30,7 @@ export interface BindOptions {
   readonly log: Logger;
   /** Resolves '${NAME}' option values (api-key). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Backoff sleeps; tests pass a fast clock. The limiter itself runs on real time. */
+  /** Backoff sleeps, attempt and row deadlines; tests pass a fast or virtual clock. The limiter itself runs on real time. */
   readonly clock?: Clock;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
@@ -43,9 +49,15 @@ export interface ModelStats {
   readonly fatalErrors: number;
   /** Attempts after the first, throttled ones included. */
   readonly retries: number;
-  /** Rows given up with action 'ignore' (IGNORE). */
+  /** Attempts that ran out of `client-timeout` (also counted in transientErrors). */
+  readonly attemptTimeouts: number;
+  /** 2xx answers that could not be read (also counted in transientErrors). */
+  readonly malformedAnswers: number;
+  /** Rows whose per-row `timeout` ran out. */
+  readonly rowTimeouts: number;
+  /** Rows the strategy let go ('ignore': routed, or answered with the error columns). */
   readonly dropped: number;
-  /** Rows given up with action 'fail' (FAILOVER). */
+  /** Rows given up with action 'fail'. */
   readonly failed: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
@@ -64,25 +76,32 @@ type MutableStats = { -readonly [K in keyof ModelStats]: ModelStats[K] };
 
 /**
  * Wraps a provider's ModelClient with everything plugins must not do themselves: admission through
- * the shared limiter, the retry loop and the error-handling strategy.
+ * the shared limiter, the per-attempt `client-timeout`, the per-row `timeout`, the retry loop, the
+ * error-handling strategy (decided by `decideFailure`, failure-decision.ts) and the error metadata
+ * columns.
  *
  * - 429 (throttled): the whole quota pauses for Retry-After (or a backoff step when absent), its
- *   rate is lowered, and the row tries again. Throttling never counts against `retry-num` and never
- *   fails or drops a row under any strategy: it is backpressure, bounded by the caller's signal
- *   (the runtime's per-row timeout).
- * - transient (5xx, 408, 409, timeouts, connection errors): under RETRY, exponential backoff with
- *   full jitter, up to `retry-num` retries, each passing the limiter again.
- * - fatal: not retried.
- * A row that fails for good becomes `{ ok: false, action }`: 'ignore' for IGNORE, 'fail' for FAILOVER
- * (RETRY uses `retry-fallback-strategy`). predict() rejects only when the signal aborts (with
- * `signal.reason`) or the function is closed (ProviderClosedError).
+ *   rate is lowered, and the row tries again, never counted against `retry-num`: backpressure,
+ *   bounded by the per-row timeout.
+ * - every other failure, and the per-row timeout, goes to `decideFailure`: retry after a backoff
+ *   wait, let the row go ('ignore') or fail the job.
+ * A row let go by a model that declares error columns is answered `{ ok: true }` with one row: the
+ * physical outputs NULL, the error columns set. predict() rejects only when the caller's signal
+ * aborts (with `signal.reason`) or the function is closed (ProviderClosedError).
  */
 export function bindModel(factory: ModelProviderFactory, model: ModelDefinition, opts: BindOptions): BoundModelFunction {
-  const problems = factory.checkSchema(model);
-  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const policy = compileModelPolicy(model.options);
+  // Providers see only the physical outputs: the error columns are the framework's.
+  const physical = physicalOutputs(model.outputs);
+  const hasErrorColumns = physical.length !== model.outputs.length;
+  if (hasErrorColumns && !canIgnoreRows(policy)) {
+    throw modelConfigError(model, "error metadata columns need an error-handling-strategy that lets rows go (IGNORE, or RETRY with retry-fallback-strategy IGNORE)");
+  }
+  const providerModel: ModelDefinition = hasErrorColumns ? { ...model, outputs: physical } : model;
+  const problems = factory.checkSchema(providerModel);
+  if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const log = opts.log.child({ model: model.name, provider: model.provider });
-  const client = factory.create(model, { log, env: opts.env });
+  const client = factory.create(providerModel, { log, env: opts.env });
   let lease: LimiterLease;
   try {
     lease = opts.limiters.get(client.quotaKey, policy.limits);
@@ -90,18 +109,52 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
     void client.close?.();
     throw err;
   }
-  return new BoundModel(model.name, policy, client, lease, log, opts.clock ?? systemClock, opts.random ?? Math.random);
+  const clock = opts.clock ?? systemClock;
+  return new BoundModel({
+    name: model.name,
+    outputs: hasErrorColumns ? model.outputs : undefined,
+    policy,
+    client,
+    lease,
+    log,
+    clock,
+    random: opts.random ?? Math.random,
+  });
+}
+
+interface BoundModelParts {
+  readonly name: string;
+  /** The declared outputs when they include error columns, else undefined (rows pass through). */
+  readonly outputs: readonly Column[] | undefined;
+  readonly policy: ModelPolicy;
+  readonly client: ModelClient;
+  readonly lease: LimiterLease;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
+
+/** Why a row's loop stopped short of an answer. */
+interface RowFailureInfo {
+  readonly cause: FailureCause;
+  /** The last attempt's error; undefined when the row timed out before any attempt failed. */
+  readonly error: ModelCallError | undefined;
+  readonly attempts: number;
+  readonly retries: number;
+  readonly timeoutMs?: number;
 }
 
 class BoundModel implements BoundModelFunction {
   readonly model: string;
   readonly quotaKey: string;
   readonly policy: ModelPolicy;
+  readonly #outputs: readonly Column[] | undefined;
   readonly #client: ModelClient;
   readonly #lease: LimiterLease;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #random: () => number;
+  readonly #attempt: AttemptRunner;
   readonly #batcher: MicroBatcher | undefined;
   readonly #stats: MutableStats = {
     rows: 0,
@@ -111,6 +164,9 @@ class BoundModel implements BoundModelFunction {
     transientErrors: 0,
     fatalErrors: 0,
     retries: 0,
+    attemptTimeouts: 0,
+    malformedAnswers: 0,
+    rowTimeouts: 0,
     dropped: 0,
     failed: 0,
     promptTokens: 0,
@@ -119,67 +175,93 @@ class BoundModel implements BoundModelFunction {
   };
   #closed = false;
 
-  constructor(name: string, policy: ModelPolicy, client: ModelClient, lease: LimiterLease, log: Logger, clock: Clock, random: () => number) {
-    this.model = name;
+  constructor(parts: BoundModelParts) {
+    const { client, lease } = parts;
+    this.model = parts.name;
     this.quotaKey = client.quotaKey;
-    this.policy = policy;
+    this.policy = parts.policy;
+    this.#outputs = parts.outputs;
     this.#client = client;
     this.#lease = lease;
-    this.#log = log;
-    this.#clock = clock;
-    this.#random = random;
+    this.#log = parts.log;
+    this.#clock = parts.clock;
+    this.#random = parts.random;
+    this.#attempt = attemptRunner(parts.clock, parts.policy.attemptTimeoutMs);
     const callBatch = client.callBatch?.bind(client);
     if (callBatch && (client.maxBatchSize ?? 1) > 1) {
       const target = { estimateTokens: (inputs: readonly Value[]) => client.estimateTokens(inputs), callBatch };
-      this.#batcher = new MicroBatcher(target, lease, client.maxBatchSize ?? 1, () => this.#stats.requests++);
+      this.#batcher = new MicroBatcher(target, lease, client.maxBatchSize ?? 1, () => this.#stats.requests++, this.#attempt);
     }
   }
 
-  async predict(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<PredictOutcome> {
-    const { signal } = opts;
+  async predict(inputs: readonly Value[], opts: PredictOptions): Promise<PredictOutcome> {
+    const { signal, timeoutMs } = opts;
     if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
     signal.throwIfAborted();
     this.#stats.rows++;
+    const deadline = timeoutMs === undefined ? undefined : this.#clock.timeout(timeoutMs);
+    const row = anySignal([signal, deadline?.signal]);
     let attempts = 0;
-    let transientRetries = 0;
-    let throttleStreak = 0;
-    for (;;) {
-      const result = await this.#dispatch(inputs, signal, attempts > 0);
-      attempts++;
-      if (result.ok) {
-        this.#recordSuccess(result.response);
-        return { ok: true, rows: result.response.rows };
+    let retries = 0;
+    let lastError: ModelCallError | undefined;
+    try {
+      let throttleStreak = 0;
+      for (;;) {
+        // Counted when started: a row that times out mid-attempt reports the attempt it was on.
+        attempts++;
+        const result = await this.#dispatch(inputs, row.signal, attempts > 1);
+        if (result.ok) {
+          this.#recordSuccess(result.response);
+          return { ok: true, rows: this.#layout(result.response.rows) };
+        }
+        const { error } = result;
+        lastError = error;
+        this.#count(error);
+        const decision = decideFailure(this.policy, error.kind, retries);
+        if (decision !== 'retry') return this.#giveUp(decision, { cause: error.kind, error, attempts, retries });
+        this.#stats.retries++;
+        switch (error.kind) {
+          case 'throttled': {
+            const pause =
+              error.retryAfterMs ?? Math.max(this.policy.backoff.baseMs, backoffDelay(this.policy.backoff, throttleStreak, this.#random));
+            throttleStreak++;
+            // The limiter holds the whole quota back for the pause: no sleep of our own.
+            this.#lease.throttled(pause, result.permit);
+            break;
+          }
+          case 'transient':
+          case 'fatal': {
+            const wait = Math.max(backoffDelay(this.policy.backoff, retries, this.#random), error.retryAfterMs ?? 0);
+            retries++;
+            this.#log.debug({ status: error.status, attempt: attempts, waitMs: wait }, `transient model error, retrying: ${error.message}`);
+            await this.#clock.sleep(wait, row.signal);
+            break;
+          }
+          default:
+            return assertNever(error.kind, 'call error kind');
+        }
       }
-      const { error } = result;
+    } catch (err) {
       if (signal.aborted) throw signal.reason;
-      switch (error.kind) {
-        case 'throttled': {
-          this.#stats.throttled++;
-          this.#stats.retries++;
-          const pause =
-            error.retryAfterMs ?? Math.max(this.policy.backoff.baseMs, backoffDelay(this.policy.backoff, throttleStreak, this.#random));
-          throttleStreak++;
-          this.#lease.throttled(pause, result.permit);
-          break;
-        }
-        case 'transient': {
-          this.#stats.transientErrors++;
-          if (this.policy.strategy !== 'RETRY') return this.#giveUp('PD4203', error, attempts);
-          if (transientRetries >= this.policy.retryNum) return this.#giveUp('PD4204', error, attempts);
-          const wait = Math.max(backoffDelay(this.policy.backoff, transientRetries, this.#random), error.retryAfterMs ?? 0);
-          transientRetries++;
-          this.#stats.retries++;
-          this.#log.debug({ status: error.status, attempt: attempts, waitMs: wait }, `transient model error, retrying: ${error.message}`);
-          await this.#clock.sleep(wait, signal);
-          break;
-        }
-        case 'fatal':
-          this.#stats.fatalErrors++;
-          return this.#giveUp('PD4203', error, attempts);
-        default:
-          return assertNever(error.kind, 'call error kind');
+      if (deadline?.signal.aborted) {
+        this.#stats.rowTimeouts++;
+        const decision = decideFailure(this.policy, 'row-timeout', retries);
+        return this.#giveUp(decision === 'retry' ? 'fail' : decision, { cause: 'row-timeout', error: lastError, attempts, retries, timeoutMs });
       }
+      throw err;
+    } finally {
+      row.dispose();
+      deadline?.cancel();
     }
+  }
+
+  #count(error: ModelCallError): void {
+    const s = this.#stats;
+    if (error.kind === 'throttled') s.throttled++;
+    else if (error.kind === 'fatal') s.fatalErrors++;
+    else s.transientErrors++;
+    if (error instanceof MalformedAnswerError) s.malformedAnswers++;
+    else if (error instanceof AttemptTimeoutError) s.attemptTimeouts++;
   }
 
   #dispatch(inputs: readonly Value[], signal: AbortSignal, retry: boolean): Promise<CallResult> {
@@ -191,15 +273,24 @@ class BoundModel implements BoundModelFunction {
     const permit = await this.#lease.acquire({ weight: this.#client.estimateTokens(inputs), signal, retry });
     this.#stats.requests++;
     try {
-      const response = await this.#client.call(inputs, { signal });
+      const response = await this.#attempt(signal, (s) => this.#client.call(inputs, { signal: s }));
       permit.release({ totalTokens: response.usage?.totalTokens });
       return { ok: true, response };
     } catch (err) {
+      if (signal.aborted) {
+        permit.release({});
+        throw signal.reason;
+      }
       const error = asCallError(err);
       permit.release({ rejected: error.kind === 'throttled' });
-      if (signal.aborted) throw signal.reason;
       return { ok: false, error, permit };
     }
+  }
+
+  /** The provider's rows in the declared OUTPUT layout: error columns NULL on success. */
+  #layout(rows: readonly (readonly Value[])[]): readonly (readonly Value[])[] {
+    const outputs = this.#outputs;
+    return outputs ? rows.map((r) => layoutOutputRow(outputs, r)) : rows;
   }
 
   #recordSuccess(response: ModelResponse): void {
@@ -212,21 +303,31 @@ class BoundModel implements BoundModelFunction {
     }
   }
 
-  #giveUp(code: 'PD4203' | 'PD4204', error: ModelCallError, attempts: number): PredictOutcome {
-    const { strategy, fallback } = this.policy;
-    const action: 'ignore' | 'fail' = strategy === 'IGNORE' || (strategy === 'RETRY' && fallback === 'IGNORE') ? 'ignore' : 'fail';
-    const detail = code === 'PD4204' ? ` (gave up after ${attempts} attempts)` : '';
-    const wrapped = new ModelPredictError(code, `model '${this.model}': ${error.message}${detail}`, {
+  #giveUp(action: 'ignore' | 'fail', info: RowFailureInfo): PredictOutcome {
+    const { cause, error, attempts, retries } = info;
+    const code: PredictErrorCode =
+      cause === 'row-timeout' ? 'PD4206' : error instanceof MalformedAnswerError ? 'PD4207' : retries > 0 ? 'PD4204' : 'PD4203';
+    const message =
+      cause === 'row-timeout'
+        ? `model '${this.model}': no answer within the per-row timeout of ${info.timeoutMs} ms (${attempts} attempts${error ? `; last error: ${error.message}` : ''})`
+        : `model '${this.model}': ${error!.message}${retries > 0 ? ` (gave up after ${attempts} attempts)` : ''}`;
+    const wrapped = new ModelPredictError(code, message, {
       model: this.model,
-      kind: error.kind,
-      status: error.status,
+      kind: cause,
+      status: error?.status,
+      headers: error?.headers,
       attempts,
       cause: error,
     });
-    const fields = { code, kind: error.kind, status: error.status, attempts, strategy };
+    const fields = { code, kind: cause, status: error?.status, attempts, strategy: this.policy.strategy };
     if (action === 'ignore') {
       this.#stats.dropped++;
-      this.#log.warn(fields, `row dropped by the error-handling strategy: ${wrapped.message}`);
+      this.#log.warn(fields, `row let go by the error-handling strategy: ${wrapped.message}`);
+      const outputs = this.#outputs;
+      if (outputs) {
+        const row = layoutOutputRow(outputs, undefined, { message: wrapped.message, status: wrapped.status, headers: wrapped.headers });
+        return { ok: true, rows: [row] };
+      }
     } else {
       this.#stats.failed++;
       this.#log.error(fields, `model call failed: ${wrapped.message}`);

@@ -1,5 +1,5 @@
 import { PredictdError } from '../errors/predictd-error.js';
-import type { CallErrorKind } from '../spi/model-provider.js';
+import type { FailureCause } from './failure-decision.js';
 
 /** A model's options cannot work with its provider: raised by `create()`, before any call. */
 export class ProviderConfigError extends PredictdError {
@@ -13,26 +13,39 @@ export function modelConfigError(model: { readonly name: string }, problem: stri
   return new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
 }
 
+/** PD4203 not retried, PD4204 retries exhausted, PD4206 per-row timeout, PD4207 malformed answer. */
+export type PredictErrorCode = 'PD4203' | 'PD4204' | 'PD4206' | 'PD4207';
+
 /**
- * The error inside a failed PredictOutcome: which model, what kind of failure, after how many
- * attempts. The provider's ModelCallError is the cause; neither carries credentials.
+ * The error inside a failed PredictOutcome (and the `error-string` column): which model, what
+ * kind of failure, after how many attempts, and the failing attempt's HTTP status and response
+ * headers. The provider's ModelCallError, when there is one, is the cause; none carries credentials.
  */
 export class ModelPredictError extends PredictdError {
   readonly model: string;
-  readonly kind: CallErrorKind;
+  readonly kind: FailureCause;
   readonly status: number | undefined;
+  readonly headers: Readonly<Record<string, readonly string[]>> | undefined;
   /** HTTP attempts made for this row, the failing one included. */
   readonly attempts: number;
 
   constructor(
-    code: 'PD4203' | 'PD4204',
+    code: PredictErrorCode,
     message: string,
-    details: { model: string; kind: CallErrorKind; status: number | undefined; attempts: number; cause: unknown },
+    details: {
+      model: string;
+      kind: FailureCause;
+      status: number | undefined;
+      headers?: Readonly<Record<string, readonly string[]>> | undefined;
+      attempts: number;
+      cause: unknown;
+    },
   ) {
     super(code, message, { cause: details.cause });
     this.model = details.model;
     this.kind = details.kind;
     this.status = details.status;
+    this.headers = details.headers;
     this.attempts = details.attempts;
   }
 }

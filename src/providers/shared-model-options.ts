@@ -4,6 +4,13 @@ import type { ModelProviderFactory } from '../spi/model-provider.js';
 import type { RateLimits } from './limit-plan.js';
 
 /**
+ * Default `client-timeout`: one attempt of a long chat generation (thousands of output tokens)
+ * can take well over 30 s, and cutting it only to send it again wastes the tokens twice. A minute
+ * still ends a hung connection long before Flink's 3-minute per-row `timeout`.
+ */
+export const DEFAULT_CLIENT_TIMEOUT_MS = 60_000;
+
+/**
  * Options every model accepts whatever its provider: the shared limiter and the retry policy.
  * Names follow Flink's OpenAI provider (`error-handling-strategy`, `retry-num`,
  * `retry-fallback-strategy`) and VVR (`retry-backoff-*`); snake_case spellings are aliases.
@@ -41,13 +48,34 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
       description: 'Requests in flight at once on this quota, across all jobs. Unset: bounded only by each job.',
     },
     {
+      key: 'client-timeout',
+      type: { kind: 'duration', bareNumber: 'seconds', positive: true },
+      default: '60s',
+      aliases: [
+        'client_timeout',
+        'openai.client_timeout',
+        'azureopenai.client_timeout',
+        'azureml.client_timeout',
+        'bedrock.client_timeout',
+        'googleai.client_timeout',
+        'vertexai.client_timeout',
+        'sagemaker.client_timeout',
+      ],
+      description:
+        'Timeout of one attempt (one HTTP request), enforced by the framework for every provider: an attempt that runs out is ' +
+        'aborted and retried as a transient failure, with backoff. A bare number means seconds, as Confluent\'s ' +
+        "`<provider>.client_timeout`; or give a unit: '500ms', '2 min'. The per-row `timeout` of ML_PREDICT still bounds all attempts of a row together.",
+    },
+    {
       key: 'error-handling-strategy',
       type: { kind: 'enum', values: ['RETRY', 'FAILOVER', 'IGNORE'] },
       default: 'RETRY',
       aliases: ['error_handling_strategy', 'errorHandlingStrategy'],
       description:
-        '`RETRY`: retry transient failures (5xx, timeouts, connection errors) up to `retry-num` times, then apply ' +
-        '`retry-fallback-strategy`. `FAILOVER`: fail the job on the first failure. `IGNORE`: drop the row (logged and counted). ' +
+        '`RETRY`: retry transient failures (5xx, 408/409, connection errors, attempt timeouts, malformed answers) up to `retry-num` ' +
+        'times, then apply `retry-fallback-strategy`; a fatal failure or a per-row `timeout` applies it at once. ' +
+        '`IGNORE`: retry transient failures the same way, then let the row go (routed, logged and counted); fatal failures and ' +
+        'per-row timeouts let it go at once. `FAILOVER`: fail the job on the first failure. ' +
         'Throttling (429) is never a failure under any strategy: the row waits.',
     },
     {
@@ -55,14 +83,17 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'int', min: 0 },
       default: '100',
       aliases: ['retry_num', 'retryNum'],
-      description: 'Retries of transient failures per row under `RETRY`. 429 responses do not count.',
+      description:
+        "Retries of transient failures per row under `RETRY` and `IGNORE`. 429 responses do not count. `'0'` with `IGNORE` lets a row go on its first failure, as Flink does.",
     },
     {
       key: 'retry-fallback-strategy',
       type: { kind: 'enum', values: ['FAILOVER', 'IGNORE'] },
       default: 'FAILOVER',
       aliases: ['retry_fallback_strategy', 'retryFallbackStrategy'],
-      description: 'What `RETRY` does with a row whose retries are exhausted or whose error cannot be retried: fail the job or drop the row.',
+      description:
+        'What `RETRY` does with a row whose retries are exhausted, whose error cannot be retried or whose per-row `timeout` ran out: ' +
+        'fail the job or let the row go (as `IGNORE`).',
     },
     {
       key: 'retry-backoff-strategy',
@@ -113,6 +144,8 @@ export interface ModelPolicy {
   readonly retryNum: number;
   readonly fallback: FallbackStrategy;
   readonly backoff: BackoffPolicy;
+  /** `client-timeout`: the budget of one attempt. */
+  readonly attemptTimeoutMs: number;
   readonly limits: RateLimits;
 }
 
@@ -129,6 +162,7 @@ export function compileModelPolicy(options: ResolvedOptions): ModelPolicy {
       baseMs,
       maxMs,
     }),
+    attemptTimeoutMs: options.get<number>('client-timeout') ?? DEFAULT_CLIENT_TIMEOUT_MS,
     limits: Object.freeze({
       requestsPerMinute: options.get<number>('rate-limit.requests-per-minute'),
       tokensPerMinute: options.get<number>('rate-limit.tokens-per-minute'),

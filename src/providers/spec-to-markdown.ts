@@ -23,9 +23,10 @@ function typeText(t: OptionType): string {
   switch (t.kind) {
     case 'string':
     case 'boolean':
-    case 'duration':
     case 'list':
       return t.kind;
+    case 'duration':
+      return t.bareNumber === 'seconds' ? 'duration (bare number: seconds)' : t.kind;
     case 'int':
     case 'double':
       return `${t.kind}${range(t.min, t.max)}`;

@@ -24,10 +24,8 @@ export interface PredictStage {
   readonly maxConcurrent: number;
   /** `output-mode` ORDERED (true) or ALLOW_UNORDERED (false). */
   readonly ordered: boolean;
-  /** `timeout`: the budget of one row's prediction, retries included. */
+  /** `timeout`: the budget of one row's prediction, retries included; the model's error strategy decides what running out means. */
   readonly timeoutMs: number;
-  /** What a timed-out row does: 'fail' the job (FAILOVER, RETRY) or 'drop' it (IGNORE). */
-  readonly onTimeout: 'fail' | 'drop';
 }
 
 export type Stage = TransformStage | PredictStage;

@@ -35,6 +35,9 @@ export interface FailureCounts {
 
 const FAILURE_STAGES: readonly FailureStage[] = ['decode', 'transform', 'predict', 'sink'];
 
+/** How long past its per-row `timeout` a model function that ignores it gets before the row fails (at most the timeout again). */
+const PREDICT_BACKSTOP_MS = 5_000;
+
 /** After a failure, how long records already in flight get to be written before the job closes. */
 const FAILURE_DRAIN_MS = 30_000;
 
@@ -230,23 +233,21 @@ export class Pipeline {
     }
     const permits = this.#permits.get(stage)!;
     await permits.acquire(this.#workAbort.signal);
-    const timeout = AbortSignal.timeout(stage.timeoutMs);
+    // The model function decides the per-row timeout (its error strategy applies); this backstop
+    // only catches a model function that ignores `timeoutMs`, and fails the row.
+    const grace = Math.min(PREDICT_BACKSTOP_MS, stage.timeoutMs);
+    const backstop = AbortSignal.timeout(stage.timeoutMs + grace);
     try {
       this.#stats.modelCalls++;
-      const signal = AbortSignal.any([this.#workAbort.signal, timeout]);
-      // The race makes the timeout hold even for a model that ignores its signal.
-      const outcome = await abortable(stage.model.predict(inputs, { signal }), signal);
+      const signal = AbortSignal.any([this.#workAbort.signal, backstop]);
+      // The race makes the backstop hold even for a model that ignores its signal.
+      const outcome = await abortable(stage.model.predict(inputs, { signal, timeoutMs: stage.timeoutMs }), signal);
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
       if (outcome.action === 'ignore') throw this.#ignoredPrediction(stage, outcome.error);
       throw new RowFailure(`model '${stage.modelName}' failed: ${outcome.error.message}`, { cause: outcome.error });
     } catch (err) {
-      if (timeout.aborted && !this.#workAbort.signal.aborted && !(err instanceof RowFailure)) {
-        if (stage.onTimeout === 'drop') {
-          this.#stats.predictionsDropped++;
-          this.#log.warn({ model: stage.modelName, timeoutMs: stage.timeoutMs }, 'prediction timed out; row dropped');
-          return [];
-        }
-        throw new RowFailure(`model '${stage.modelName}' did not answer within the timeout of ${stage.timeoutMs} ms`);
+      if (backstop.aborted && !this.#workAbort.signal.aborted && !(err instanceof RowFailure)) {
+        throw new RowFailure(`model '${stage.modelName}' did not answer within the timeout of ${stage.timeoutMs} ms (and ${grace} ms of grace)`);
       }
       throw err;
     } finally {

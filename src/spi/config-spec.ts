@@ -8,8 +8,11 @@ export type OptionType =
   | { readonly kind: 'int'; readonly min?: number; readonly max?: number }
   | { readonly kind: 'double'; readonly min?: number; readonly max?: number }
   | { readonly kind: 'boolean' }
-  /** Flink durations: '500ms', '5 s', '3 min', '1h'; an integer means milliseconds. */
-  | { readonly kind: 'duration' }
+  /**
+   * Flink durations: '500ms', '5 s', '3 min', '1h'; a bare number means milliseconds, or seconds
+   * with `bareNumber: 'seconds'` (Confluent's `<provider>.client_timeout`). `positive` rejects 0.
+   */
+  | { readonly kind: 'duration'; readonly bareNumber?: 'seconds'; readonly positive?: boolean }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   /** A comma- or semicolon-separated list of strings. */
   | { readonly kind: 'list' };

@@ -95,8 +95,11 @@ function parseOptionValue(opt: OptionSpec, value: string): OptionValue | { error
       return bad("'true' or 'false'");
     }
     case 'duration': {
-      const ms = parseDuration(value);
-      return ms === undefined ? bad("a duration such as '500ms', '30 s' or '3 min'") : ms;
+      const bare = t.bareNumber === 'seconds' && /^\s*\d+(?:\.\d+)?\s*$/.test(value);
+      const ms = bare ? Math.round(Number(value) * 1000) : parseDuration(value);
+      const what = bare || t.bareNumber === 'seconds' ? "seconds or a duration such as '500ms', '30 s' or '3 min'" : "a duration such as '500ms', '30 s' or '3 min'";
+      if (ms === undefined || (t.positive && ms <= 0)) return bad(t.positive ? `a positive number of ${what}` : what);
+      return ms;
     }
     case 'enum': {
       const found = t.values.find((v) => v.toLowerCase() === value.trim().toLowerCase());

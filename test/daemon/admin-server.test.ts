@@ -225,7 +225,7 @@ describe('AdminServer', () => {
     deadLetterRetries: 2,
   };
   const modelStats: ModelStats = {
-    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
+    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, attemptTimeouts: 0, malformedAnswers: 0, rowTimeouts: 0, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
   };
   const odd = 'we"ird\\job\nid';
   const source = (over: Partial<AdminSource> = {}): AdminSource => ({

@@ -41,6 +41,33 @@ export interface ScriptedFailure {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Seeded random misbehaviour of valid, authenticated requests: each request draws once and gets
+ * at most one fault. Rates are fractions (0.2 = 20 %).
+ */
+export interface FaultConfig {
+  readonly seed: number;
+  /** 429 `rate_limit_exceeded` with `retry-after` (and `retry-after-ms`). */
+  readonly throttle?: number;
+  /** `retry-after-ms` of an injected 429. Default 20. */
+  readonly retryAfterMs?: number;
+  /** 500 `server_error`. */
+  readonly serverError?: number;
+  /** Never answered: the request stays open until the client aborts or the emulator closes. */
+  readonly hang?: number;
+  /** A 200 the client cannot read, in turn: an HTML page, invalid JSON as application/json, JSON without `choices`. */
+  readonly garbage?: number;
+}
+
+export interface FaultCounters {
+  readonly throttled: number;
+  readonly serverErrors: number;
+  readonly hangs: number;
+  readonly garbageHtml: number;
+  readonly garbageInvalidJson: number;
+  readonly garbageNoChoices: number;
+}
+
 export interface RateLimitConfig extends SlidingWindowLimit {
   /** Also send `retry-after-ms` (Azure and newer OpenAI responses do). Default true. */
   readonly sendRetryAfterMs?: boolean;
@@ -60,9 +87,12 @@ export interface OpenAIEmulatorOptions {
   readonly rateLimit?: RateLimitConfig;
   /** Poison inputs: a chat request whose last user message this maps to a failure gets that failure, every time. */
   readonly failFor?: (user: string) => ScriptedFailure | undefined;
+  readonly faults?: FaultConfig;
 }
 
 export interface EmulatorCounters extends BaseCounters {
+  /** What the seeded fault injection did (all 0 without `faults`). */
+  readonly faults: FaultCounters;
   /** Every 429 (rate limit and storm). */
   readonly rateLimited: number;
   readonly stormRejected: number;
@@ -90,6 +120,9 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
   #stormUntil = 0;
   #stormRetryAfterSeconds = 1;
   #inFlight = 0;
+  #random: () => number = Math.random;
+  #garbageTurn = 0;
+  #faults = { throttled: 0, serverErrors: 0, hangs: 0, garbageHtml: 0, garbageInvalidJson: 0, garbageNoChoices: 0 };
   #counters = {
     rateLimited: 0,
     stormRejected: 0,
@@ -103,6 +136,7 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
   private constructor(loopback: Loopback, opts: OpenAIEmulatorOptions) {
     super(loopback, { latencyMs: opts.latencyMs, maxBodyBytes: MAX_BODY_BYTES });
     this.#opts = opts;
+    if (opts.faults) this.#random = mulberry32(opts.faults.seed);
   }
 
   static async start(opts: OpenAIEmulatorOptions = {}): Promise<OpenAIEmulator> {
@@ -115,7 +149,7 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
   }
 
   get counters(): EmulatorCounters {
-    return { ...this.baseCounters(), ...this.#counters };
+    return { ...this.baseCounters(), ...this.#counters, faults: { ...this.#faults } };
   }
 
   setRateLimit(rateLimit: RateLimitConfig | undefined): void {
@@ -184,6 +218,8 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
     const limited = this.#rateLimited(now, String(b['model']));
     if (limited) return reply(429, limited.body, limited.headers);
 
+    if (this.#injectFault(res, reply, String(b['model']))) return;
+
     const answer = kind === 'chat' ? this.#chat(path, b) : this.#embeddings(path, b);
     this.#inFlight++;
     this.#counters.maxInFlight = Math.max(this.#counters.maxInFlight, this.#inFlight);
@@ -201,6 +237,55 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
       reply(200, answer, this.#rateHeaders(performance.now()));
     };
     this.afterLatency(respond);
+  }
+
+  /** Draws this request's fault, if any, and answers it; true when the request is taken care of. */
+  #injectFault(res: ServerResponse, reply: (status: number, payload: unknown, headers?: Record<string, string>) => void, model: string): boolean {
+    const f = this.#opts.faults;
+    if (!f) return false;
+    let r = this.#random();
+    const hit = (rate: number | undefined) => {
+      if (r < (rate ?? 0)) return true;
+      r -= rate ?? 0;
+      return false;
+    };
+    if (hit(f.throttle)) {
+      this.#faults.throttled++;
+      const ms = f.retryAfterMs ?? 20;
+      reply(429, rateLimitBody(model, 'requests', ms), { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))), 'retry-after-ms': String(ms) });
+      return true;
+    }
+    if (hit(f.serverError)) {
+      this.#faults.serverErrors++;
+      reply(500, defaultFailureBody(500));
+      return true;
+    }
+    if (hit(f.hang)) {
+      // Counted as a 0 status: the response never comes.
+      this.#faults.hangs++;
+      this.stats.byStatus[0] = (this.stats.byStatus[0] ?? 0) + 1;
+      return true;
+    }
+    if (hit(f.garbage)) {
+      const turn = this.#garbageTurn++ % 3;
+      this.stats.byStatus[200] = (this.stats.byStatus[200] ?? 0) + 1;
+      if (res.destroyed) return true;
+      if (turn === 0) {
+        this.#faults.garbageHtml++;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>Bad gateway</h1><p>upstream closed</p></body></html>');
+      } else if (turn === 1) {
+        this.#faults.garbageInvalidJson++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id": "chatcmpl-trunc", "choices": [{"index": 0, "message": {"role": "assis');
+      } else {
+        this.#faults.garbageNoChoices++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'chatcmpl-empty', object: 'chat.completion', model }));
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Sliding window over accepted requests: at most `requests` in any (now - windowMs, now]. */
@@ -311,4 +396,16 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
       ...headers,
     });
   }
+}
+
+/** A small seeded PRNG in [0, 1): the same seed gives the same fault sequence. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../../src/spi/logger.js';
 import type { ModelDefinition, ModelProviderFactory, PredictOutcome } from '../../src/spi/model-provider.js';
 import { Registry } from '../../src/spi/registry.js';
 import type { Column, DataType } from '../../src/types/data-type.js';
-import { LimiterRegistry, abortableSleep, bindModel, modelSpecFor, type BoundModelFunction, type Clock } from '../../src/providers/index.js';
+import { LimiterRegistry, abortableSleep, bindModel, modelSpecFor, systemClock, type BoundModelFunction, type Clock } from '../../src/providers/index.js';
 
 export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -64,8 +64,8 @@ export function resolveFor(factory: ModelProviderFactory, options: Record<string
   return resolveOptions(modelSpecFor(factory), options);
 }
 
-/** Backoff sleeps shortened to 5 ms; the limiter still runs on real time. */
-export const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal) };
+/** Backoff sleeps shortened to 5 ms; deadlines and the limiter still run on real time. */
+export const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal), timeout: systemClock.timeout };
 
 export function expectOk(outcome: PredictOutcome): readonly (readonly unknown[])[] {
   if (!outcome.ok) throw new Error(`expected success, got ${outcome.action}: ${outcome.error.message}`);

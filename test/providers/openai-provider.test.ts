@@ -151,15 +151,22 @@ describe('openai provider: errors and strategies', () => {
     expect(h.emu.counters.requests).toBe(3);
   });
 
-  it('IGNORE drops and FAILOVER fails on the first error, without retrying', async () => {
-    h.emu.failNext(2, 500);
-    const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE' }));
+  it('IGNORE retries a 500 up to retry-num and then lets the row go; FAILOVER fails at once', async () => {
+    h.emu.failNext(3, 500);
+    const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE', 'retry-num': '1' }));
     const failover = bind(chatModel({ error_handling_strategy: 'FAILOVER' }));
-    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4203' } });
+    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4204', attempts: 2 } });
     expect(await failover.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4203' } });
-    expect(h.emu.counters.requests).toBe(2);
+    expect(h.emu.counters.requests).toBe(3);
     expect(ignore.stats().dropped).toBe(1);
     expect(failover.stats().failed).toBe(1);
+  });
+
+  it("IGNORE with retry-num '0' lets the row go on the first 500, as Flink does", async () => {
+    h.emu.failNext(1, 500);
+    const ignore = bind(chatModel({ 'error-handling-strategy': 'IGNORE', 'retry-num': '0' }));
+    expect(await ignore.predict(['x'], { signal: never() })).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4203', status: 500 } });
+    expect(h.emu.counters.requests).toBe(1);
   });
 
   it('treats insufficient_quota 429 as fatal', async () => {
@@ -256,5 +263,36 @@ describe('openai provider: options and schema', () => {
     expect(openAIProvider.checkSchema(chatModel({ endpoint: 'not a url' })).join()).toMatch(/not a valid URL/);
     expect(openAIProvider.checkSchema(chatModel({ 'extra-body': '[1]' })).join()).toMatch(/JSON object/);
     expect(() => bind(twoInputs)).toThrow(ProviderConfigError);
+  });
+});
+
+describe('openai provider: hung attempts and garbage answers', () => {
+  async function withFaults(faults: Omit<import('../emulators/openai-emulator.js').FaultConfig, 'seed'>) {
+    await h.emu.close();
+    h.emu = await OpenAIEmulator.start({ apiKeys: [KEY], faults: { seed: 7, ...faults } });
+  }
+
+  it('aborts a hung request after client-timeout and retries it with backoff', async () => {
+    await withFaults({ hang: 1 });
+    const fn = bind(chatModel({ 'client-timeout': '100ms', 'retry-num': '1' }));
+    const outcome = await fn.predict(['x'], { signal: never() });
+    expect(outcome).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4204', kind: 'transient', status: undefined, attempts: 2 } });
+    expect(outcome.ok ? '' : outcome.error.message).toContain('request timed out after 100 ms');
+    expect(h.emu.counters.faults.hangs).toBe(2);
+  });
+
+  it('retries each kind of garbage 200 and names status, content type and body in the final error', async () => {
+    await withFaults({ garbage: 1 });
+    const fn = bind(chatModel({ 'retry-num': '2' }));
+    const outcome = await fn.predict(['x'], { signal: never() });
+    expect(outcome).toMatchObject({ ok: false, action: 'fail', error: { code: 'PD4207', kind: 'transient', status: 200, attempts: 3 } });
+    const message = outcome.ok ? '' : outcome.error.message;
+    expect(message).toContain("malformed answer: status 200, content-type application/json: no 'choices' array; body: \"{\\\"id\\\":\\\"chatcmpl-empty\\\"");
+    expect(h.emu.counters.faults).toMatchObject({ garbageHtml: 1, garbageInvalidJson: 1, garbageNoChoices: 1 });
+    const html = bind(chatModel({ 'retry-num': '0', 'error-handling-strategy': 'IGNORE' }));
+    const first = await html.predict(['x'], { signal: never() });
+    expect(first.ok ? '' : first.error.message).toMatch(/^model 'm': malformed answer: status 200, content-type text\/html; charset=utf-8: not JSON; body: "<html><head><title>502 Bad Gateway/);
+    const second = await html.predict(['x'], { signal: never() });
+    expect(second.ok ? '' : second.error.message).toMatch(/status 200, content-type application\/json: not JSON; body: "\{\\"id\\": \\"chatcmpl-trunc\\"/);
   });
 });

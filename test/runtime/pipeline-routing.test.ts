@@ -96,7 +96,7 @@ function predictStage(m: ModelFunction, ordered = true): PredictStage {
   return {
     kind: 'predict', description: 'ML_PREDICT(m)', modelName: 'm', model: m,
     inputs: (row) => [row[1] ?? null], combine: (row, o) => [...row, ...o],
-    maxConcurrent: 4, ordered, timeoutMs: 5_000, onTimeout: 'fail',
+    maxConcurrent: 4, ordered, timeoutMs: 5_000,
   };
 }
 

@@ -83,7 +83,6 @@ function predictStage(m: ModelFunction, over: Partial<PredictStage> = {}): Predi
     maxConcurrent: 4,
     ordered: true,
     timeoutMs: 5_000,
-    onTimeout: 'fail',
     ...over,
   };
 }
@@ -158,17 +157,20 @@ describe('Pipeline', () => {
     expect(p.stats.predictionsDropped).toBe(1);
   });
 
-  it('fails a row whose prediction exceeds the timeout, or drops it under IGNORE', async () => {
-    const slow = model(async () => { await delay(200); return { ok: true, rows: [['late']] }; });
+  it('hands the per-row timeout to the model, and fails a row whose model ignores it past the grace', async () => {
+    const seen: (number | undefined)[] = [];
+    const hung: ModelFunction = {
+      predict: (_inputs, opts) => {
+        seen.push(opts.timeoutMs);
+        return new Promise(() => {});
+      },
+      close: async () => {},
+    };
     const acks: Acks = { acked: [], nacked: [] };
-    const failed = await pipeline(idSource(2, acks), [predictStage(slow, { timeoutMs: 30 })], memorySink()).start();
-    expect(failed).toBe('FAILED');
-    const acks2: Acks = { acked: [], nacked: [] };
-    const sink = memorySink();
-    const dropped = await pipeline(idSource(3, acks2), [predictStage(slow, { timeoutMs: 30, onTimeout: 'drop' })], sink).start();
-    expect(dropped).toBe('FINISHED');
-    expect(sink.rows).toEqual([]);
-    expect(acks2.acked.length).toBe(3);
+    const p = pipeline(idSource(2, acks), [predictStage(hung, { timeoutMs: 30 })], memorySink());
+    expect(await p.start()).toBe('FAILED');
+    expect(p.failure?.message).toContain('did not answer within the timeout of 30 ms');
+    expect(seen[0]).toBe(30);
   });
 
   it('stop() stops reading, drains in-flight records and acks them', async () => {

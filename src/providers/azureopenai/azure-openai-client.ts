@@ -2,7 +2,7 @@ import { AzureOpenAI } from 'openai';
 import type { Logger } from '../../spi/logger.js';
 import type { ModelClient } from '../../spi/model-provider.js';
 import { fingerprint } from '../fingerprint.js';
-import { createOpenAIWireClient, type OpenAIWireConfig } from '../openai/openai-client.js';
+import { createOpenAIWireClient, SDK_TIMEOUT_MS, type OpenAIWireConfig } from '../openai/openai-client.js';
 
 /** A model's options compiled once: every value the requests need, defaults applied. */
 export interface AzureOpenAIClientConfig extends OpenAIWireConfig {
@@ -12,7 +12,6 @@ export interface AzureOpenAIClientConfig extends OpenAIWireConfig {
   /** Other query parameters of the endpoint, sent with every request. */
   readonly query: Readonly<Record<string, string>>;
   readonly model: string | undefined;
-  readonly timeoutMs: number;
 }
 
 /** Azure quotas (TPM/RPM) belong to a deployment: `azureopenai|deployment URL|key:<sha-256 prefix>`. */
@@ -34,7 +33,8 @@ export function createAzureOpenAIClient(config: AzureOpenAIClientConfig, log: Lo
     baseURL: config.deploymentURL,
     defaultQuery: { ...config.query },
     maxRetries: 0,
-    timeout: config.timeoutMs,
+    // The framework times each attempt out (client-timeout); the SDK's own timer is only a backstop.
+    timeout: SDK_TIMEOUT_MS,
     // Explicit nulls stop the SDK from picking these up from the daemon's environment.
     organization: null,
     project: null,

@@ -4,8 +4,6 @@ import { OPENAI_SPEC } from '../openai/openai-options.js';
 
 /** Azure accepts at most 2048 embedding inputs per request (wire-formats §3.2). */
 export const AZURE_MAX_BATCH = 2048;
-/** Confluent's per-request timeout default. */
-export const DEFAULT_CLIENT_TIMEOUT = '30s';
 
 /**
  * The chat and embedding options mean exactly what they mean for the OpenAI provider (same wire
@@ -88,15 +86,6 @@ export const AZURE_OPENAI_SPEC: ConfigSpec = Object.freeze({
       default: String(AZURE_MAX_BATCH),
       aliases: ['maxBatchSize'],
       description: 'Embeddings: rows per request when concurrent rows are micro-batched (Azure takes up to 2048 inputs).',
-    },
-    {
-      key: 'client-timeout',
-      type: { kind: 'string' },
-      default: DEFAULT_CLIENT_TIMEOUT,
-      aliases: ['client_timeout', 'azureopenai.client_timeout'],
-      description:
-        'Timeout of one HTTP attempt; an attempt that runs out is retried as a transient failure. A bare number means seconds ' +
-        "(Confluent), or give a unit: '500ms', '2 min'.",
     },
   ]),
 });

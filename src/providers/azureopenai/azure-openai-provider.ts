@@ -1,5 +1,4 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
-import { parseClientTimeout } from '../client-timeout.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { resolveEnvRefs } from '../env-refs.js';
 import { isEmbeddingTask } from '../model-tasks.js';
@@ -8,7 +7,7 @@ import { DEFAULT_SYSTEM_PROMPT } from '../openai/openai-options.js';
 import { checkColumns, warnIgnoredOptions } from '../openai/task-checks.js';
 import { modelConfigError } from '../provider-errors.js';
 import { createAzureOpenAIClient, type AzureOpenAIClientConfig } from './azure-openai-client.js';
-import { AZURE_MAX_BATCH, AZURE_OPENAI_SPEC, DEFAULT_CLIENT_TIMEOUT } from './azure-openai-options.js';
+import { AZURE_MAX_BATCH, AZURE_OPENAI_SPEC } from './azure-openai-options.js';
 
 export const azureOpenAIProvider: ModelProviderFactory = Object.freeze({
   names: Object.freeze(['azureopenai']),
@@ -62,8 +61,6 @@ function checkSchema(model: ModelDefinition): readonly string[] {
   const task = resolveTask(model, endpointTask);
   if (typeof task === 'object') problems.push(task.problem);
   else problems.push(...checkColumns(model, task));
-  const timeout = parseClientTimeout(o.get<string>('client-timeout'), 0);
-  if (typeof timeout === 'object') problems.push(timeout.problem);
   if (o.get<string>('api-key') === '') problems.push("option 'api-key' is empty");
   return problems;
 }
@@ -92,8 +89,6 @@ export function compileAzureConfig(model: ModelDefinition, env: Readonly<Record<
   const { 'api-version': endpointVersion, ...query } = parsed.query;
   const apiVersion = endpointVersion || o.get<string>('api-version');
   if (!apiVersion) throw fail("the endpoint has no '?api-version=' and option 'api-version' is not set");
-  const timeoutMs = parseClientTimeout(o.get<string>('client-timeout') ?? DEFAULT_CLIENT_TIMEOUT, 30_000);
-  if (typeof timeoutMs === 'object') throw fail(timeoutMs.problem);
   const stop = o.get<string>('stop');
   return Object.freeze({
     task,
@@ -113,6 +108,5 @@ export function compileAzureConfig(model: ModelDefinition, env: Readonly<Record<
     responseFormat: o.get<'text' | 'json_object'>('response-format'),
     dimension: o.get<number>('dimension'),
     maxBatchSize: o.get<number>('max-batch-size') ?? AZURE_MAX_BATCH,
-    timeoutMs,
   });
 }

@@ -1,11 +1,10 @@
 import type { Logger } from '../../spi/logger.js';
 import type { ModelClient, ModelResponse } from '../../spi/model-provider.js';
-import { ModelCallError } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { fingerprint } from '../fingerprint.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
-import { parseJson } from '../parse-json.js';
+import { decodeAnswer } from '../malformed-answer.js';
 import { postOnce } from '../post-once.js';
 import { textOf } from '../text-of.js';
 import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
@@ -27,7 +26,6 @@ export interface BedrockClientConfig {
   readonly format: BedrockWireFormat;
   readonly auth: BedrockAuth;
   readonly generation: BedrockGeneration;
-  readonly timeoutMs: number;
 }
 
 /** Bedrock quotas are per account, region and model: `bedrock|origin|model|cred:<sha-256 prefix>`. */
@@ -70,11 +68,9 @@ export class BedrockClient implements ModelClient {
     }
     const codec = codecFor(this.#config.format);
     const body = JSON.stringify(codec.request(textOf(input), this.#config.generation));
-    const answer = await postOnce(this.#config.url, { headers: this.#headers(body), body }, { signal: opts.signal, timeoutMs: this.#config.timeoutMs, redact: this.#redact });
+    const answer = await postOnce(this.#config.url, { headers: this.#headers(body), body }, { signal: opts.signal, redact: this.#redact });
     if (answer.status < 200 || answer.status >= 300) throw bedrockError(answer, this.#redact);
-    const json = parseJson(answer.text);
-    if (json === undefined) throw new ModelCallError('fatal', `malformed Bedrock response: not JSON (status ${answer.status})`);
-    const decoded = codec.response(json);
+    const decoded = decodeAnswer(answer, (json) => codec.response(json), this.#redact);
     // InvokeModel reports tokens in headers for every model family; they win over the body's.
     const inTokens = headerCount(answer.headers, 'x-amzn-bedrock-input-token-count');
     const outTokens = headerCount(answer.headers, 'x-amzn-bedrock-output-token-count');

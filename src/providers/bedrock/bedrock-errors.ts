@@ -1,6 +1,7 @@
 import { ModelCallError } from '../../spi/model-provider.js';
 import { isRecord, parseJson } from '../parse-json.js';
 import type { HttpAnswer } from '../post-once.js';
+import { responseHeaders } from '../response-headers.js';
 import { parseRetryAfter } from '../retry-after.js';
 
 /** botocore's standard retry mode treats these codes as throttling (`retries/standard.py`). */
@@ -57,10 +58,11 @@ export function bedrockError(answer: HttpAnswer, redact: (text: string) => strin
   const message = redact(`Bedrock ${answer.status}${code ? ` ${code}` : ''}: ${text}`);
   const status = answer.status;
   const retryAfterMs = parseRetryAfter(answer.headers);
-  const opts = retryAfterMs === undefined ? { status } : { status, retryAfterMs };
+  const headers = responseHeaders(answer.headers);
+  const opts = retryAfterMs === undefined ? { status, headers } : { status, retryAfterMs, headers };
   if ((code !== undefined && THROTTLING_CODES.has(code)) || (status === 429 && code !== 'ModelNotReadyException')) {
     return new ModelCallError('throttled', message, opts);
   }
   if ((code !== undefined && TRANSIENT_CODES.has(code)) || status === 408 || status >= 500) return new ModelCallError('transient', message, opts);
-  return new ModelCallError('fatal', message, { status });
+  return new ModelCallError('fatal', message, { status, headers });
 }

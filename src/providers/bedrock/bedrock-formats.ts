@@ -1,7 +1,7 @@
 import type { TokenUsage } from '../../spi/model-provider.js';
-import { ModelCallError } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { assertNever } from '../../types/data-type.js';
+import { AnswerShapeError } from '../malformed-answer.js';
 import { isRecord } from '../parse-json.js';
 import type { BedrockOperation } from './bedrock-endpoint.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, type BedrockInputFormat } from './bedrock-options.js';
@@ -26,7 +26,7 @@ export interface DecodedAnswer {
 export interface BedrockCodec {
   readonly output: 'text' | 'embedding';
   request(text: string, g: BedrockGeneration): Record<string, unknown>;
-  /** Throws a fatal ModelCallError when the body is not what the family answers. */
+  /** Throws an AnswerShapeError when the body is not what the family answers. */
   response(body: unknown): DecodedAnswer;
 }
 
@@ -165,6 +165,6 @@ export function usageOf(promptTokens: number, completionTokens: number): TokenUs
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
 }
 
-function malformed(what: string): ModelCallError {
-  return new ModelCallError('fatal', `malformed Bedrock response: ${what}`);
+function malformed(what: string): AnswerShapeError {
+  return new AnswerShapeError(what);
 }

@@ -125,13 +125,5 @@ export const BEDROCK_SPEC: ConfigSpec = Object.freeze({
       aliases: ['dimensions'],
       description: 'Titan Embeddings V2: output dimensions. Unset: the model default (1024; V1 has a fixed 1536).',
     },
-    {
-      key: 'client-timeout',
-      type: { kind: 'string' },
-      default: '30s',
-      aliases: ['client_timeout', 'bedrock.client_timeout'],
-      description:
-        "Timeout of one HTTP attempt; an attempt that runs out is retried as a transient failure. A bare number means seconds (Confluent), or give a unit.",
-    },
   ]),
 });

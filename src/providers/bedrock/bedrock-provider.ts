@@ -1,6 +1,5 @@
 import type { ResolvedOptions } from '../../spi/config-spec.js';
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
-import { parseClientTimeout } from '../client-timeout.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { resolveEnvRefs } from '../env-refs.js';
 import { isEmbeddingTask } from '../model-tasks.js';
@@ -77,8 +76,6 @@ function checkSchema(model: ModelDefinition): readonly string[] {
   const embedding = format !== undefined ? codecFor(format).output === 'embedding' : isEmbeddingTask(o.get<string>('task'));
   problems.push(...checkColumns(model, embedding));
   problems.push(...checkCredentials(o));
-  const timeout = parseClientTimeout(o.get<string>('client-timeout'), 0);
-  if (typeof timeout === 'object') problems.push(timeout.problem);
   return problems;
 }
 
@@ -142,8 +139,6 @@ export function compileBedrockConfig(model: ModelDefinition, env: Readonly<Recor
           region: o.get<string>('aws_region') ?? endpoint.hostRegion ?? DEFAULT_SIGNING_REGION,
         }
       : { kind: 'bearer', apiKey: secret('api-key') ?? '' };
-  const timeoutMs = parseClientTimeout(o.get<string>('client-timeout'), 30_000);
-  if (typeof timeoutMs === 'object') throw fail(timeoutMs.problem);
   const stop = o.get<string>('stop');
   const dimension = o.get<string>('dimension');
   return Object.freeze({
@@ -160,6 +155,5 @@ export function compileBedrockConfig(model: ModelDefinition, env: Readonly<Recor
       maxTokens: o.get<number>('max-tokens'),
       dimension: dimension === undefined ? undefined : Number(dimension),
     }),
-    timeoutMs,
   });
 }

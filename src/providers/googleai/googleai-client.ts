@@ -5,7 +5,8 @@ import type { Value } from '../../types/data-type.js';
 import { fingerprint } from '../fingerprint.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
-import { isRecord, parseJson } from '../parse-json.js';
+import { AnswerShapeError, decodeAnswer } from '../malformed-answer.js';
+import { isRecord } from '../parse-json.js';
 import { postOnce } from '../post-once.js';
 import { sendNonNullTexts } from '../send-non-null-texts.js';
 import { textOf } from '../text-of.js';
@@ -29,7 +30,6 @@ export interface GoogleAIClientConfig {
   readonly dimension?: number | undefined;
   readonly embeddingTaskType?: string | undefined;
   readonly maxBatchSize: number;
-  readonly timeoutMs: number;
 }
 
 /** Gemini quotas are per project (key) and model: `googleai|base|model|key:<sha-256 prefix>`. */
@@ -54,18 +54,23 @@ abstract class GoogleClientBase {
     this.noteNullInput = nullInputWarning(log);
   }
 
-  /** One POST to `base/model:method`; non-2xx answers become ModelCallErrors, 2xx bodies parsed JSON. */
-  protected async post(method: string, body: unknown, signal: AbortSignal): Promise<Record<string, unknown>> {
+  /** One POST to `base/model:method`; non-2xx answers become ModelCallErrors, 2xx bodies are read by `decode`. */
+  protected async post<T>(method: string, body: unknown, signal: AbortSignal, decode: (json: Record<string, unknown>) => T): Promise<T> {
     const c = this.config;
     const answer = await postOnce(
       `${c.base}/${c.model}:${method}`,
       { headers: { 'Content-Type': 'application/json', 'x-goog-api-key': c.apiKey }, body: JSON.stringify(body) },
-      { signal, timeoutMs: c.timeoutMs, redact: this.redact },
+      { signal, redact: this.redact },
     );
     if (answer.status < 200 || answer.status >= 300) throw googleError(answer, this.redact);
-    const json = parseJson(answer.text);
-    if (!isRecord(json)) throw new ModelCallError('fatal', `malformed Gemini response to :${method}: not a JSON object`);
-    return json;
+    return decodeAnswer(
+      answer,
+      (json) => {
+        if (!isRecord(json)) throw new AnswerShapeError(`the answer to :${method} is not a JSON object`);
+        return decode(json);
+      },
+      this.redact,
+    );
   }
 
   async close(): Promise<void> {}
@@ -82,7 +87,10 @@ class GeminiGenerateClient extends GoogleClientBase implements ModelClient {
       this.noteNullInput();
       return { rows: [] };
     }
-    const json = await this.post('generateContent', this.#body(textOf(input)), opts.signal);
+    return this.post('generateContent', this.#body(textOf(input)), opts.signal, (json) => this.#read(json));
+  }
+
+  #read(json: Record<string, unknown>): ModelResponse {
     const candidate = Array.isArray(json['candidates']) ? json['candidates'][0] : undefined;
     const content = isRecord(candidate) && isRecord(candidate['content']) ? candidate['content'] : undefined;
     const parts = Array.isArray(content?.['parts']) ? (content['parts'] as unknown[]) : undefined;
@@ -92,7 +100,7 @@ class GeminiGenerateClient extends GoogleClientBase implements ModelClient {
       const finish = isRecord(candidate) ? candidate['finishReason'] : undefined;
       if (typeof feedback === 'string') throw new ModelCallError('fatal', `Gemini blocked the prompt: ${feedback}`);
       if (typeof finish === 'string' && finish !== 'STOP') throw new ModelCallError('fatal', `Gemini returned no content: finishReason ${finish}`);
-      throw new ModelCallError('fatal', 'malformed Gemini response: no candidates[0].content.parts');
+      throw new AnswerShapeError("no 'candidates[0].content.parts'");
     }
     const text = parts
       .filter((p): p is Record<string, unknown> => isRecord(p) && typeof p['text'] === 'string' && p['thought'] !== true)
@@ -140,19 +148,17 @@ class GeminiEmbeddingClient extends GoogleClientBase implements ModelClient {
   }
 
   async #embed(texts: readonly string[], signal: AbortSignal): Promise<ModelResponse[]> {
-    let vectors: unknown[];
-    if (texts.length === 1) {
-      const json = await this.post('embedContent', this.#request(texts[0]!), signal);
-      vectors = [json['embedding']];
-    } else {
-      const json = await this.post('batchEmbedContents', { requests: texts.map((t) => this.#request(t)) }, signal);
-      vectors = Array.isArray(json['embeddings']) ? json['embeddings'] : [];
-      if (vectors.length !== texts.length) throw new ModelCallError('fatal', `malformed Gemini response: expected ${texts.length} embeddings, got ${vectors.length}`);
-    }
-    return vectors.map((v): ModelResponse => {
-      const values = isRecord(v) ? v['values'] : undefined;
-      if (!Array.isArray(values)) throw new ModelCallError('fatal', 'malformed Gemini response: an embedding has no values array');
-      return { rows: [[values as number[]]] };
+    const toResponses = (vectors: unknown[]) =>
+      vectors.map((v): ModelResponse => {
+        const values = isRecord(v) ? v['values'] : undefined;
+        if (!Array.isArray(values)) throw new AnswerShapeError("an embedding has no 'values' array");
+        return { rows: [[values as number[]]] };
+      });
+    if (texts.length === 1) return this.post('embedContent', this.#request(texts[0]!), signal, (json) => toResponses([json['embedding']]));
+    return this.post('batchEmbedContents', { requests: texts.map((t) => this.#request(t)) }, signal, (json) => {
+      const vectors = Array.isArray(json['embeddings']) ? (json['embeddings'] as unknown[]) : [];
+      if (vectors.length !== texts.length) throw new AnswerShapeError(`expected ${texts.length} embeddings, got ${vectors.length}`);
+      return toResponses(vectors);
     });
   }
 

@@ -1,6 +1,7 @@
 import { ModelCallError } from '../../spi/model-provider.js';
 import { isRecord, parseJson } from '../parse-json.js';
 import type { HttpAnswer } from '../post-once.js';
+import { responseHeaders } from '../response-headers.js';
 import { parseRetryAfter } from '../retry-after.js';
 
 const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
@@ -28,17 +29,18 @@ export function googleError(answer: HttpAnswer, redact: (text: string) => string
   const details = Array.isArray(error['details']) ? error['details'].filter(isRecord) : [];
   const text = typeof error['message'] === 'string' ? error['message'].trim() : answer.text.slice(0, 300);
   const reason = details.find((d) => d['@type'] === `${TYPE_PREFIX}ErrorInfo`)?.['reason'];
+  const headers = responseHeaders(answer.headers);
   const message = redact(`Gemini ${status}${canonical ? ` ${canonical}` : ''}${typeof reason === 'string' ? ` (${reason})` : ''}: ${text}`);
   if (status === 429 || canonical === 'RESOURCE_EXHAUSTED') {
     const quotaIds = details
       .filter((d) => d['@type'] === `${TYPE_PREFIX}QuotaFailure` && Array.isArray(d['violations']))
       .flatMap((d) => (d['violations'] as unknown[]).filter(isRecord).map((v) => v['quotaId']))
       .filter((id): id is string => typeof id === 'string');
-    if (quotaIds.some((id) => /PerDay/i.test(id))) return new ModelCallError('fatal', `${message} (daily quota: retrying before it resets cannot help)`, { status });
+    if (quotaIds.some((id) => /PerDay/i.test(id))) return new ModelCallError('fatal', `${message} (daily quota: retrying before it resets cannot help)`, { status, headers });
     const retryDelay = parseGoogleDuration(details.find((d) => d['@type'] === `${TYPE_PREFIX}RetryInfo`)?.['retryDelay']);
     const retryAfterMs = retryDelay ?? parseRetryAfter(answer.headers);
-    return new ModelCallError('throttled', message, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+    return new ModelCallError('throttled', message, retryAfterMs === undefined ? { status, headers } : { status, retryAfterMs, headers });
   }
-  if (status === 408 || status >= 500) return new ModelCallError('transient', message, { status });
-  return new ModelCallError('fatal', message, { status });
+  if (status === 408 || status >= 500) return new ModelCallError('transient', message, { status, headers });
+  return new ModelCallError('fatal', message, { status, headers });
 }

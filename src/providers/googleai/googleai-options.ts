@@ -112,13 +112,5 @@ export const GOOGLE_AI_SPEC: ConfigSpec = Object.freeze({
       aliases: ['maxBatchSize'],
       description: 'Embeddings: rows per `:batchEmbedContents` request when concurrent rows are micro-batched (the API takes 100).',
     },
-    {
-      key: 'client-timeout',
-      type: { kind: 'string' },
-      default: '30s',
-      aliases: ['client_timeout', 'googleai.client_timeout'],
-      description:
-        'Timeout of one HTTP attempt; an attempt that runs out is retried as a transient failure. A bare number means seconds (Confluent), or give a unit.',
-    },
   ]),
 });

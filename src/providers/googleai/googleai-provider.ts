@@ -1,5 +1,4 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
-import { parseClientTimeout } from '../client-timeout.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { resolveEnvRefs } from '../env-refs.js';
 import { isEmbeddingTask } from '../model-tasks.js';
@@ -47,8 +46,6 @@ function checkSchema(model: ModelDefinition): readonly string[] {
   else problems.push(...checkColumns(model, task));
   const stop = o.get<string>('stop');
   if (stop !== undefined && splitStop(stop).length > MAX_STOP_SEQUENCES) problems.push(`option 'stop' has more than ${MAX_STOP_SEQUENCES} sequences; Gemini takes at most ${MAX_STOP_SEQUENCES}`);
-  const timeout = parseClientTimeout(o.get<string>('client-timeout'), 0);
-  if (typeof timeout === 'object') problems.push(timeout.problem);
   if (o.get<string>('api-key') === '') problems.push("option 'api-key' is empty");
   return problems;
 }
@@ -85,8 +82,6 @@ export function compileGoogleConfig(model: ModelDefinition, env: Readonly<Record
   if ('problem' in parsed) throw fail(parsed.problem);
   const task = resolveTask(model, parsed.task);
   if (typeof task === 'object') throw fail(task.problem);
-  const timeoutMs = parseClientTimeout(o.get<string>('client-timeout'), 30_000);
-  if (typeof timeoutMs === 'object') throw fail(timeoutMs.problem);
   const stop = o.get<string>('stop');
   return Object.freeze({
     task,
@@ -102,7 +97,6 @@ export function compileGoogleConfig(model: ModelDefinition, env: Readonly<Record
     dimension: o.get<number>('dimension'),
     embeddingTaskType: o.get<string>('embedding-task-type'),
     maxBatchSize: o.get<number>('max-batch-size') ?? GOOGLE_MAX_BATCH,
-    timeoutMs,
   });
 }
 

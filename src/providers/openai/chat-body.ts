@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { ModelResponse, TokenUsage } from '../../spi/model-provider.js';
-import { ModelCallError } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
+import { AnswerShapeError } from '../malformed-answer.js';
 
 /** The chat settings of the OpenAI wire format, shared by the openai and azureopenai providers. */
 export interface ChatSettings {
@@ -39,9 +39,10 @@ export function chatBody(c: ChatSettings, input: string): OpenAI.Chat.Completion
   return body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 }
 
-/** One output row per choice, in choice order, with the completion's usage. */
-export function chatResponse(completion: OpenAI.Chat.Completions.ChatCompletion): ModelResponse {
-  if (!Array.isArray(completion?.choices)) throw new ModelCallError('fatal', 'malformed chat completion: no choices array');
+/** One output row per choice, in choice order, with the completion's usage; AnswerShapeError when the body is not a completion. */
+export function chatResponse(json: unknown): ModelResponse {
+  const completion = json as OpenAI.Chat.Completions.ChatCompletion | null;
+  if (completion === null || typeof completion !== 'object' || !Array.isArray(completion.choices)) throw new AnswerShapeError("no 'choices' array");
   const rows = [...completion.choices]
     .sort((a, b) => a.index - b.index)
     .map((choice): Value[] => [choice.message?.content ?? '']);

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import type { ModelResponse, TokenUsage } from '../../spi/model-provider.js';
-import { ModelCallError } from '../../spi/model-provider.js';
+import { AnswerShapeError } from '../malformed-answer.js';
 
 /** The embedding settings of the OpenAI wire format, shared by the openai and azureopenai providers. */
 export interface EmbeddingSettings {
@@ -22,17 +22,17 @@ export function embeddingBody(c: EmbeddingSettings, texts: readonly string[]): O
   return body as unknown as OpenAI.EmbeddingCreateParams;
 }
 
-/** One response per text, in the order of `texts`, each with its share of the batch's usage. */
-export function embeddingResponses(response: OpenAI.CreateEmbeddingResponse, texts: readonly string[]): ModelResponse[] {
-  const data = response?.data;
-  if (!Array.isArray(data) || data.length !== texts.length) {
-    throw new ModelCallError('fatal', `malformed embeddings response: expected ${texts.length} vectors, got ${Array.isArray(data) ? data.length : 'none'}`);
-  }
-  const shares = splitUsage(response.usage?.prompt_tokens, response.usage?.total_tokens, texts.map((t) => t.length));
+/** One response per text, in the order of `texts`, each with its share of the batch's usage; AnswerShapeError when the body does not fit. */
+export function embeddingResponses(json: unknown, texts: readonly string[]): ModelResponse[] {
+  const response = json as OpenAI.CreateEmbeddingResponse | null;
+  const data = response !== null && typeof response === 'object' ? response.data : undefined;
+  if (!Array.isArray(data)) throw new AnswerShapeError("no 'data' array");
+  if (data.length !== texts.length) throw new AnswerShapeError(`expected ${texts.length} embeddings, got ${data.length}`);
+  const shares = splitUsage(response!.usage?.prompt_tokens, response!.usage?.total_tokens, texts.map((t) => t.length));
   return [...data]
     .sort((a, b) => a.index - b.index)
     .map((item, k): ModelResponse => {
-      if (!Array.isArray(item.embedding)) throw new ModelCallError('fatal', 'malformed embeddings response: embedding is not an array');
+      if (!Array.isArray(item?.embedding)) throw new AnswerShapeError('an embedding is not an array');
       const usage = shares[k];
       return usage ? { rows: [[item.embedding]], usage } : { rows: [[item.embedding]] };
     });

@@ -11,6 +11,7 @@ import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.j
 import { chatBody, chatResponse, type ChatSettings } from './chat-body.js';
 import { embeddingBody, embeddingResponses, type EmbeddingSettings } from './embedding-body.js';
 import type { OpenAITask } from './endpoint.js';
+import { decodeAnswer } from '../malformed-answer.js';
 import { makeRedactor, toModelCallError } from './openai-errors.js';
 
 /** What the chat and embedding clients of the OpenAI wire format need (the openai and azureopenai providers). */
@@ -38,10 +39,10 @@ export interface OpenAIWire {
 }
 
 /**
- * predictd applies per-row timeouts through the AbortSignal; the SDK's own timer is only a
- * backstop (a day: setTimeout overflows above 2^31 ms).
+ * The framework times out each attempt (`client-timeout`) and each row through the AbortSignal;
+ * the SDK's own timer is only a backstop (a day: setTimeout overflows above 2^31 ms).
  */
-const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+export const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** `provider|base URL|model|key:<sha-256 prefix>`: never the key itself. */
 export function openAIQuotaKey(config: Pick<OpenAIClientConfig, 'baseURL' | 'model' | 'apiKey'>): string {
@@ -86,11 +87,22 @@ abstract class OpenAIClientBase {
     this.noteNullInput = nullInputWarning(log);
   }
 
-  /** One SDK request; its failures become ModelCallErrors, or the abort reason once `signal` aborted. */
-  protected async send<T>(signal: AbortSignal, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * One SDK request, its 2xx body read here rather than by the SDK: the SDK would hand back an
+   * HTML page as a string and throw a bare SyntaxError for broken JSON, losing the status and
+   * content type the malformed-answer error names. Failures become ModelCallErrors, or the abort
+   * reason once `signal` aborted.
+   */
+  protected async send<T>(
+    signal: AbortSignal,
+    request: (signal: AbortSignal) => { asResponse(): Promise<Response> },
+    decode: (json: unknown) => T,
+  ): Promise<T> {
     const link = this.#linkSignals ? linkedSignal(signal) : undefined;
     try {
-      return await request(link?.signal ?? signal);
+      const response = await request(link?.signal ?? signal).asResponse();
+      const answer = { status: response.status, headers: response.headers, text: await response.text() };
+      return decodeAnswer(answer, decode, this.#redact);
     } catch (err) {
       throw signal.aborted ? signal.reason : toModelCallError(err, this.#redact);
     } finally {
@@ -113,8 +125,7 @@ class OpenAIChatClient extends OpenAIClientBase implements ModelClient {
       return { rows: [] };
     }
     const body = chatBody(this.config, textOf(input));
-    const completion = await this.send(opts.signal, (signal) => this.sdk.chat.completions.create(body, { signal, maxRetries: 0 }));
-    return chatResponse(completion);
+    return this.send(opts.signal, (signal) => this.sdk.chat.completions.create(body, { signal, maxRetries: 0 }), chatResponse);
   }
 }
 
@@ -138,8 +149,7 @@ class OpenAIEmbeddingClient extends OpenAIClientBase implements ModelClient {
   callBatch(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]> {
     return sendNonNullTexts(batch, this.noteNullInput, async (texts) => {
       const body = embeddingBody(this.config, texts);
-      const response = await this.send(opts.signal, (signal) => this.sdk.embeddings.create(body, { signal, maxRetries: 0 }));
-      return embeddingResponses(response, texts);
+      return this.send(opts.signal, (signal) => this.sdk.embeddings.create(body, { signal, maxRetries: 0 }), (json) => embeddingResponses(json, texts));
     });
   }
 }

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { ModelCallError } from '../../spi/model-provider.js';
 import { causeChain } from '../cause-chain.js';
+import { responseHeaders } from '../response-headers.js';
 import { parseRetryAfter } from '../retry-after.js';
 
 /**
@@ -15,6 +16,7 @@ const NEVER_RETRY = new Set(['insufficient_quota', 'arrearage', 'throttling.allo
  * passed through `redact`, and the SDK error is not kept as cause: its body may quote the key.
  */
 export function toModelCallError(err: unknown, redact: (text: string) => string): ModelCallError {
+  if (err instanceof ModelCallError) return err;
   if (err instanceof APIUserAbortError) return new ModelCallError('transient', 'request aborted');
   if (err instanceof APIConnectionTimeoutError) return new ModelCallError('transient', 'request timed out');
   if (err instanceof APIConnectionError) return new ModelCallError('transient', redact(`connection error: ${causeChain(err)}`));
@@ -23,14 +25,15 @@ export function toModelCallError(err: unknown, redact: (text: string) => string)
     const retryAfterMs = parseRetryAfter(err.headers);
     const codes = [err.code, err.type].filter((c): c is string => typeof c === 'string').map((c) => c.toLowerCase());
     const message = redact(err.message);
-    const opts = retryAfterMs === undefined ? { status } : { status, retryAfterMs };
+    const headers = responseHeaders(err.headers);
+    const opts = retryAfterMs === undefined ? { status, headers } : { status, retryAfterMs, headers };
     const shouldRetry = err.headers?.get('x-should-retry')?.toLowerCase();
-    if (codes.some((c) => NEVER_RETRY.has(c))) return new ModelCallError('fatal', message, { status });
+    if (codes.some((c) => NEVER_RETRY.has(c))) return new ModelCallError('fatal', message, { status, headers });
     if (status === 429) return new ModelCallError(shouldRetry === 'false' ? 'fatal' : 'throttled', message, opts);
     if (shouldRetry === 'true') return new ModelCallError('transient', message, opts);
-    if (shouldRetry === 'false') return new ModelCallError('fatal', message, { status });
+    if (shouldRetry === 'false') return new ModelCallError('fatal', message, { status, headers });
     if (status === 408 || status === 409 || status >= 500) return new ModelCallError('transient', message, opts);
-    return new ModelCallError('fatal', message, { status });
+    return new ModelCallError('fatal', message, { status, headers });
   }
   if (err instanceof OpenAIError) return new ModelCallError('fatal', redact(err.message));
   return new ModelCallError('fatal', redact(`unexpected error: ${err instanceof Error ? err.message : String(err)}`));

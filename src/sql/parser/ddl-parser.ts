@@ -56,8 +56,9 @@ function parseModelColumns(p: Parser): ModelColumnNode[] {
   return p.parseParenList(() => {
     const name = p.parseIdentifier('a column name');
     const type = parseDataType(p);
+    const metadata = p.matchKeyword('METADATA') !== null;
     const comment = parseOptionalComment(p);
-    return ModelColumnNode.create({ name, type, comment, span: p.spanFrom(name.span) });
+    return ModelColumnNode.create({ name, type, metadata, comment, span: p.spanFrom(name.span) });
   });
 }
 

@@ -104,7 +104,7 @@ function printOptions(options: readonly OptionNode[]): string {
 }
 
 function printModelColumns(columns: readonly ModelColumnNode[]): string {
-  return columns.map((c) => `${printIdentifier(c.name.name)} ${printDataType(c.type.type)}${comment(c.comment)}`).join(', ');
+  return columns.map((c) => `${printIdentifier(c.name.name)} ${printDataType(c.type.type)}${c.metadata ? ' METADATA' : ''}${comment(c.comment)}`).join(', ');
 }
 
 function comment(text: string | null): string {

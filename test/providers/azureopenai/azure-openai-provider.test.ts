@@ -189,7 +189,7 @@ describe('azureopenai provider: options and schema', () => {
     expect(azureOpenAIProvider.checkSchema(contradiction).join()).toMatch(/contradicts the endpoint/);
     const chatArray = chatModel();
     expect(azureOpenAIProvider.checkSchema({ ...chatArray, outputs: [col('v', FLOAT_ARRAY)] }).join()).toMatch(/one STRING output/);
-    expect(azureOpenAIProvider.checkSchema(chatModel({ 'client-timeout': 'soon' })).join()).toMatch(/client-timeout/);
+    expect(resolveFor(azureOpenAIProvider, { 'azureopenai.client_timeout': 'soon' }).problems.map((p) => p.message).join()).toMatch(/client-timeout/);
     expect(() => bind(noVersion)).toThrow(ProviderConfigError);
   });
 });

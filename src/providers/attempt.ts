@@ -1,0 +1,56 @@
+import { ModelCallError } from '../spi/model-provider.js';
+import type { Clock } from './clock.js';
+import { anySignal } from './linked-signal.js';
+
+/** An attempt that ran out of `client-timeout`: transient, no HTTP status. */
+export class AttemptTimeoutError extends ModelCallError {
+  constructor(timeoutMs: number) {
+    super('transient', `request timed out after ${timeoutMs} ms`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+/** Runs one attempt of a call under the row's signal and the attempt's own budget. */
+export type AttemptRunner = <T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+
+/**
+ * The per-attempt `client-timeout`, for every provider: the client gets the row's signal plus
+ * the attempt's deadline, and the call is raced against them, so a client that ignores its signal
+ * still times out. Running out is a transient ModelCallError (retried with backoff); an abort of
+ * `signal` rejects with its reason.
+ */
+export function attemptRunner(clock: Clock, timeoutMs: number): AttemptRunner {
+  return async <T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    signal.throwIfAborted();
+    const deadline = clock.timeout(timeoutMs);
+    const both = anySignal([signal, deadline.signal]);
+    try {
+      return await raceAbort(call(both.signal), both.signal);
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      if (deadline.signal.aborted) throw new AttemptTimeoutError(timeoutMs);
+      throw err;
+    } finally {
+      deadline.cancel();
+      both.dispose();
+    }
+  };
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
