@@ -48,6 +48,8 @@ export function renderMetrics(jobs: readonly AdminJobSnapshot[], invalid: readon
   const modelRetries = counter('predictd_model_retries_total', 'Attempts after the first, throttled ones included.');
   const modelErrors = counter('predictd_model_errors_total', 'Failed model requests by kind (transient: 5xx, timeouts, resets; fatal: other 4xx, bad answers).');
   const modelTokens = counter('predictd_model_tokens_total', 'Tokens the model API reported as used, by type.');
+  const modelTimeouts = counter('predictd_model_timeouts_total', "Timeouts by scope (attempt: one request ran out of client-timeout and was retried; row: a row's timeout ran out).");
+  const modelMalformed = counter('predictd_model_malformed_answers_total', 'Answers with a 2xx status that could not be read (not JSON, HTML, missing fields); retried as transient.');
   const invalidFiles = gauge('predictd_invalid_job_files', 'Job files whose last version failed to compile (an older version may still run).');
 
   const up = (job: string, current: JobLifecycleState) => {
@@ -83,6 +85,9 @@ export function renderMetrics(jobs: readonly AdminJobSnapshot[], invalid: readon
       modelErrors({ ...labels, kind: 'fatal' }, m.stats.fatalErrors);
       modelTokens({ ...labels, type: 'prompt' }, m.stats.promptTokens);
       modelTokens({ ...labels, type: 'completion' }, m.stats.completionTokens);
+      modelTimeouts({ ...labels, scope: 'attempt' }, m.stats.attemptTimeouts);
+      modelTimeouts({ ...labels, scope: 'row' }, m.stats.rowTimeouts);
+      modelMalformed(labels, m.stats.malformedAnswers);
     }
   }
   for (const file of invalid) {

@@ -1,6 +1,7 @@
 import { ModelCallError } from '../spi/model-provider.js';
 import type { Clock } from './clock.js';
 import { anySignal } from './linked-signal.js';
+import { abortable } from '../util/abortable.js';
 
 /** An attempt that ran out of `client-timeout`: transient, no HTTP status. */
 export class AttemptTimeoutError extends ModelCallError {
@@ -25,7 +26,7 @@ export function attemptRunner(clock: Clock, timeoutMs: number): AttemptRunner {
     const deadline = clock.timeout(timeoutMs);
     const both = anySignal([signal, deadline.signal]);
     try {
-      return await raceAbort(call(both.signal), both.signal);
+      return await abortable(call(both.signal), both.signal);
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (deadline.signal.aborted) throw new AttemptTimeoutError(timeoutMs);
@@ -37,20 +38,3 @@ export function attemptRunner(clock: Clock, timeoutMs: number): AttemptRunner {
   };
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}

@@ -12,6 +12,7 @@ import { RowFailedError } from './row-failed-error.js';
 import { Semaphore } from './semaphore.js';
 import { SinkWriter } from './sink-writer.js';
 import type { WorkUnit } from './work-unit.js';
+import { abortable } from '../util/abortable.js';
 
 export interface PipelineStats {
   recordsIn: number;
@@ -410,17 +411,6 @@ export class Pipeline {
   }
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
-    );
-  });
-}
 
 /** The HTTP status of a failed model call: on the error or on an error in its cause chain. */
 function httpStatusOf(err: unknown): number | undefined {

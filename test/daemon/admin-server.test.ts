@@ -225,7 +225,7 @@ describe('AdminServer', () => {
     deadLetterRetries: 2,
   };
   const modelStats: ModelStats = {
-    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, attemptTimeouts: 0, malformedAnswers: 0, rowTimeouts: 0, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
+    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, attemptTimeouts: 6, malformedAnswers: 2, rowTimeouts: 1, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
   };
   const odd = 'we"ird\\job\nid';
   const source = (over: Partial<AdminSource> = {}): AdminSource => ({
@@ -258,6 +258,9 @@ describe('AdminServer', () => {
     expect(text).toContain('predictd_model_throttled_total{job="we\\"ird\\\\job\\nid",model="m"} 1\n');
     const samples = parsePrometheus(text);
     expect(sample(samples, 'predictd_records_in_total', { job: odd, pipeline: 'INSERT INTO out' })).toBe(3);
+    expect(sample(samples, 'predictd_model_timeouts_total', { job: odd, model: 'm', scope: 'attempt' })).toBe(6);
+    expect(sample(samples, 'predictd_model_timeouts_total', { job: odd, model: 'm', scope: 'row' })).toBe(1);
+    expect(sample(samples, 'predictd_model_malformed_answers_total', { job: odd, model: 'm' })).toBe(2);
     expect(sample(samples, 'predictd_rows_failed_total', { job: odd, pipeline: 'INSERT INTO out', stage: 'decode', action: 'dead_lettered' })).toBe(4);
     expect(sample(samples, 'predictd_rows_failed_total', { job: odd, pipeline: 'INSERT INTO out', stage: 'predict', action: 'dropped' })).toBe(1);
     expect(sample(samples, 'predictd_dead_letter_retries_total', { job: odd, pipeline: 'INSERT INTO out' })).toBe(2);

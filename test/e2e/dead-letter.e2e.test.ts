@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { OpenAIEmulator } from '../emulators/openai-emulator.js';
 import { createTopic, testBrokers, testKafka, uniqueTopic } from '../broker/kafka-test-helpers.js';
 import { spawnDaemon, type DaemonProcess } from './support/daemon-process.js';
+import { readTopics, type ReadMessage } from './support/topics.js';
 
 /**
  * Kafka -> SELECT with a CAST -> ML_PREDICT -> Kafka, with 'errors.tolerance' = 'all' and a dead-letter
@@ -33,42 +34,6 @@ function valueOf(id: number): Buffer {
     default:
       return Buffer.from(JSON.stringify({ id, amount: String(id), text: `t${id}` }));
   }
-}
-
-interface Read {
-  readonly key: string;
-  readonly value: Buffer;
-  readonly partition: number;
-  readonly headers: Record<string, string>;
-}
-
-/** Every message of some topics from the beginning, with headers, until `until` holds. */
-async function readTopics(kafka: Kafka, topics: string[], until: (got: Map<string, Read[]>) => boolean, timeoutMs: number): Promise<Map<string, Read[]>> {
-  const consumer = kafka.consumer({ groupId: uniqueTopic('reader'), maxWaitTimeInMs: 200 });
-  const got = new Map<string, Read[]>(topics.map((t) => [t, []]));
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out reading ${topics.join(', ')}: ${topics.map((t) => got.get(t)!.length).join(', ')} so far`)), timeoutMs);
-      consumer
-        .run({
-          eachMessage: async ({ topic, partition, message }) => {
-            const headers: Record<string, string> = {};
-            for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(Array.isArray(v) ? v[0] : v);
-            got.get(topic)!.push({ key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0), partition, headers });
-            if (until(got)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return got;
 }
 
 describe('dead-letter topic, end to end', () => {
@@ -137,8 +102,8 @@ FROM ML_PREDICT(TABLE typed, MODEL labeler, DESCRIPTOR(text), MAP['max-concurren
   }
 
   const ids = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const sinkIds = (rows: readonly Read[]) => new Set(rows.map((r) => (JSON.parse(r.value.toString()) as { id: number }).id));
-  const dlqIds = (rows: readonly Read[]) => new Set(rows.map((r) => Number(r.key)));
+  const sinkIds = (rows: readonly ReadMessage[]) => new Set(rows.map((r) => (JSON.parse(r.value.toString()) as { id: number }).id));
+  const dlqIds = (rows: readonly ReadMessage[]) => new Set(rows.map((r) => Number(r.key)));
 
   async function committedTotal(group: string, topic: string): Promise<number> {
     const res = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -211,7 +176,7 @@ FROM ML_PREDICT(TABLE typed, MODEL labeler, DESCRIPTOR(text), MAP['max-concurren
 
     const second = spawnDaemon(t.jobs, join(dir, 'dlqcrash-second.log'), env);
     running.push(second);
-    const all = (g: Map<string, Read[]>) => sinkIds(g.get(t.output)!).size + dlqIds(g.get(t.dlq)!).size >= RECORDS;
+    const all = (g: Map<string, ReadMessage[]>) => sinkIds(g.get(t.output)!).size + dlqIds(g.get(t.dlq)!).size >= RECORDS;
     const got = await readTopics(kafka, [t.output, t.dlq], all, 180_000);
     const seen = new Set([...sinkIds(got.get(t.output)!), ...dlqIds(got.get(t.dlq)!)]);
     expect(ids(RECORDS).filter((id) => !seen.has(id))).toEqual([]);
