@@ -12,10 +12,17 @@ export interface BatchTarget {
   callBatch(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]>;
 }
 
+/** The per-row budget as the batcher sees it: stopped while the row waits for the limiter (row-budget.ts). */
+export interface QuotaWait {
+  pause(): void;
+  resume(): void;
+}
+
 interface Item {
   readonly inputs: readonly Value[];
   readonly signal: AbortSignal;
   readonly retry: boolean;
+  readonly quota: QuotaWait | undefined;
   settled: boolean;
   settle(result: CallResult | { readonly error: unknown }): void;
 }
@@ -45,7 +52,8 @@ export class MicroBatcher {
     this.#onRequest = onRequest;
   }
 
-  dispatch(inputs: readonly Value[], signal: AbortSignal, retry: boolean): Promise<CallResult> {
+  /** `quota` is paused while the row waits for admission (its per-row budget stands still) and resumed once it is admitted or settled. */
+  dispatch(inputs: readonly Value[], signal: AbortSignal, retry: boolean, quota?: QuotaWait): Promise<CallResult> {
     if (this.#closed) return Promise.reject(new ProviderClosedError('the model function is closed'));
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<CallResult>((resolve, reject) => {
@@ -57,16 +65,19 @@ export class MicroBatcher {
         inputs,
         signal,
         retry,
+        quota,
         settled: false,
         settle(result) {
           if (item.settled) return;
           item.settled = true;
+          quota?.resume();
           signal.removeEventListener('abort', onAbort);
           if ('ok' in result) resolve(result);
           else reject(result.error);
         },
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      quota?.pause();
       this.#pending.push(item);
       this.#pump();
     });
@@ -102,6 +113,7 @@ export class MicroBatcher {
       this.#awaitingAdmission--;
       this.#pump();
       const live = items.filter((i) => !i.settled);
+      for (const item of live) item.quota?.resume();
       if (live.length === 0) {
         permit.release({ rejected: true });
         return;

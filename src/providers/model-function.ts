@@ -18,7 +18,8 @@ import { systemClock, type Clock } from './clock.js';
 import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decision.js';
 import { anySignal } from './linked-signal.js';
 import { MalformedAnswerError } from './malformed-answer.js';
-import { MicroBatcher } from './micro-batcher.js';
+import { MicroBatcher, type QuotaWait } from './micro-batcher.js';
+import { RowBudget } from './row-budget.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
 import type { LimiterLease, LimiterSnapshot } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
@@ -199,8 +200,8 @@ class BoundModel implements BoundModelFunction {
     if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
     signal.throwIfAborted();
     this.#stats.rows++;
-    const deadline = timeoutMs === undefined ? undefined : this.#clock.timeout(timeoutMs);
-    const row = anySignal([signal, deadline?.signal]);
+    const budget = timeoutMs === undefined ? undefined : new RowBudget(this.#clock, timeoutMs);
+    const row = anySignal([signal, budget?.signal]);
     let attempts = 0;
     let retries = 0;
     let lastError: ModelCallError | undefined;
@@ -209,7 +210,7 @@ class BoundModel implements BoundModelFunction {
       for (;;) {
         // Counted when started: a row that times out mid-attempt reports the attempt it was on.
         attempts++;
-        const result = await this.#dispatch(inputs, row.signal, attempts > 1);
+        const result = await this.#dispatch(inputs, row.signal, attempts > 1, budget);
         if (result.ok) {
           this.#recordSuccess(result.response);
           return { ok: true, rows: this.#layout(result.response.rows) };
@@ -243,7 +244,7 @@ class BoundModel implements BoundModelFunction {
       }
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      if (deadline?.signal.aborted) {
+      if (budget?.expired) {
         this.#stats.rowTimeouts++;
         const decision = decideFailure(this.policy, 'row-timeout', retries);
         return this.#giveUp(decision === 'retry' ? 'fail' : decision, { cause: 'row-timeout', error: lastError, attempts, retries, timeoutMs });
@@ -251,7 +252,7 @@ class BoundModel implements BoundModelFunction {
       throw err;
     } finally {
       row.dispose();
-      deadline?.cancel();
+      budget?.dispose();
     }
   }
 
@@ -264,13 +265,19 @@ class BoundModel implements BoundModelFunction {
     else if (error instanceof AttemptTimeoutError) s.attemptTimeouts++;
   }
 
-  #dispatch(inputs: readonly Value[], signal: AbortSignal, retry: boolean): Promise<CallResult> {
-    if (this.#batcher) return this.#batcher.dispatch(inputs, signal, retry);
-    return this.#callOne(inputs, signal, retry);
+  #dispatch(inputs: readonly Value[], signal: AbortSignal, retry: boolean, budget: QuotaWait | undefined): Promise<CallResult> {
+    if (this.#batcher) return this.#batcher.dispatch(inputs, signal, retry, budget);
+    return this.#callOne(inputs, signal, retry, budget);
   }
 
-  async #callOne(inputs: readonly Value[], signal: AbortSignal, retry: boolean): Promise<CallResult> {
-    const permit = await this.#lease.acquire({ weight: this.#client.estimateTokens(inputs), signal, retry });
+  async #callOne(inputs: readonly Value[], signal: AbortSignal, retry: boolean, budget: QuotaWait | undefined): Promise<CallResult> {
+    budget?.pause();
+    let permit;
+    try {
+      permit = await this.#lease.acquire({ weight: this.#client.estimateTokens(inputs), signal, retry });
+    } finally {
+      budget?.resume();
+    }
     this.#stats.requests++;
     try {
       const response = await this.#attempt(signal, (s) => this.#client.call(inputs, { signal: s }));

@@ -36,9 +36,6 @@ export interface FailureCounts {
 
 const FAILURE_STAGES: readonly FailureStage[] = ['decode', 'transform', 'predict', 'sink'];
 
-/** How long past its per-row `timeout` a model function that ignores it gets before the row fails (at most the timeout again). */
-const PREDICT_BACKSTOP_MS = 5_000;
-
 /** After a failure, how long records already in flight get to be written before the job closes. */
 const FAILURE_DRAIN_MS = 30_000;
 
@@ -234,23 +231,16 @@ export class Pipeline {
     }
     const permits = this.#permits.get(stage)!;
     await permits.acquire(this.#workAbort.signal);
-    // The model function decides the per-row timeout (its error strategy applies); this backstop
-    // only catches a model function that ignores `timeoutMs`, and fails the row.
-    const grace = Math.min(PREDICT_BACKSTOP_MS, stage.timeoutMs);
-    const backstop = AbortSignal.timeout(stage.timeoutMs + grace);
+    // The model function applies the per-row timeout and its error strategy (time spent waiting
+    // for quota does not count: throttling is backpressure), so the only abort here is a hard stop.
     try {
       this.#stats.modelCalls++;
-      const signal = AbortSignal.any([this.#workAbort.signal, backstop]);
-      // The race makes the backstop hold even for a model that ignores its signal.
+      const signal = this.#workAbort.signal;
+      // The race keeps a hard stop prompt even for a model function that ignores its signal.
       const outcome = await abortable(stage.model.predict(inputs, { signal, timeoutMs: stage.timeoutMs }), signal);
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
-      if (outcome.action === 'ignore') throw this.#ignoredPrediction(stage, outcome.error);
+      if (routeFailure({ stage: 'predict', action: outcome.action }) === 'route') throw this.#ignoredPrediction(stage, outcome.error);
       throw new RowFailure(`model '${stage.modelName}' failed: ${outcome.error.message}`, { cause: outcome.error });
-    } catch (err) {
-      if (backstop.aborted && !this.#workAbort.signal.aborted && !(err instanceof RowFailure)) {
-        throw new RowFailure(`model '${stage.modelName}' did not answer within the timeout of ${stage.timeoutMs} ms (and ${grace} ms of grace)`);
-      }
-      throw err;
     } finally {
       permits.release();
     }

@@ -382,15 +382,22 @@ describe('per-row timeout', () => {
     expect(fn.stats().rowTimeouts).toBe(1);
   });
 
-  it('also ends a row waiting out a 429 pause', async () => {
+  it('does not spend the budget while the row waits out a 429 pause: throttling never fails a row', async () => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = hangingProvider(() => new ModelCallError('throttled', 'slow down', { status: 429, retryAfterMs: 60_000 }));
     const clock = virtualClock();
     const fn = bind(p, { 'retry-fallback-strategy': 'IGNORE' }, clock);
-    const pending = fn.predict(['x'], { signal: never(), timeoutMs: 5_000 });
+    const stop = new AbortController();
+    let settled = false;
+    const pending = fn.predict(['x'], { signal: stop.signal, timeoutMs: 5_000 });
+    void pending.then(() => (settled = true), () => (settled = true));
     await vi.waitFor(() => expect(fn.stats().throttled).toBe(1));
-    clock.advance(5_000);
-    expect(await pending).toMatchObject({ ok: false, action: 'ignore', error: { code: 'PD4206', kind: 'row-timeout', status: 429 } });
+    clock.advance(50_000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    expect(fn.stats().rowTimeouts).toBe(0);
+    stop.abort(new Error('hard stop'));
+    await expect(pending).rejects.toThrow('hard stop');
     expect(p.calls()).toBe(1);
   });
 });
