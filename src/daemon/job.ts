@@ -12,6 +12,7 @@ import { bindPipeline, type BindContext } from './bind-pipeline.js';
 import { redactSecretOptions } from './compile-job.js';
 import { findUnsetEnvRefs } from './find-unset-env-refs.js';
 import { JobLifecycle, type JobLifecycleState } from './job-lifecycle.js';
+import { SharedModel } from './shared-model.js';
 
 export interface JobDeps {
   readonly registry: Registry;
@@ -55,7 +56,8 @@ export interface JobModelStats {
 
 interface Attempt {
   readonly pipelines: Array<{ name: string; pipeline: Pipeline }>;
-  readonly models: Map<ModelEntry, ModelFunction>;
+  /** Shared by the attempt's pipelines: closed with the last of them (shared-model.ts). */
+  readonly models: Map<ModelEntry, SharedModel>;
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
@@ -143,7 +145,7 @@ export class Job {
   /** Read-only: the counters of each model the current attempt bound, in binding order (models without counters are left out). */
   modelStats(): JobModelStats[] {
     const out: JobModelStats[] = [];
-    for (const [entry, fn] of this.#attempt.models) if (hasStats(fn)) out.push({ model: entry.name, stats: fn.stats() });
+    for (const [entry, { model: fn }] of this.#attempt.models) if (hasStats(fn)) out.push({ model: entry.name, stats: fn.stats() });
     return out;
   }
 
@@ -174,7 +176,8 @@ export class Job {
       this.#bind(attempt);
     } catch (err) {
       await Promise.all(attempt.pipelines.map(({ pipeline }) => pipeline.stop(0)));
-      await Promise.all([...attempt.models.values()].map((m) => m.close().catch(() => {})));
+      // Models bound before the failure that no pipeline took yet (close() is idempotent).
+      await Promise.all([...attempt.models.values()].map((m) => m.model.close().catch(() => {})));
       this.#failed(asError(err));
       return;
     }
@@ -217,9 +220,9 @@ export class Job {
       const ctx: BindContext = {
         connector: { jobId: pipelineId, log: plog, env: deps.env, registry: deps.registry },
         model: (entry) => {
-          let fn = attempt.models.get(entry);
-          if (!fn) attempt.models.set(entry, (fn = deps.bindModel(entry, plog)));
-          return fn;
+          let shared = attempt.models.get(entry);
+          if (!shared) attempt.models.set(entry, (shared = new SharedModel(deps.bindModel(entry, plog))));
+          return shared.use();
         },
         pipeline: deps.pipeline,
         printSink: deps.printSink,
