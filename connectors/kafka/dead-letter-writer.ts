@@ -71,7 +71,7 @@ export class DeadLetterWriter {
       throw new KafkaConnectorError(
         'PD4309',
         `kafka source '${this.#cfg.table}': writing the record at topic '${message.topic}', partition ${message.partition}, offset ${message.offset} to the dead-letter topic '${this.topic}' failed: ${(err as Error).message}`,
-        { cause: err },
+        { cause: err, permanent: refusedForGood(err) },
       );
     }
     this.written++;
@@ -160,4 +160,13 @@ function executingClass(failure: RowFailure, format: string): string {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/**
+ * The broker answered with an error no retry fixes (a record too large, no authorization for the
+ * topic). Retries that ran out (KafkaJSNumberOfRetriesExceeded, an outage) are not: the runtime
+ * retries those itself.
+ */
+function refusedForGood(err: unknown): boolean {
+  return err instanceof Error && err.name === 'KafkaJSProtocolError' && (err as { retriable?: boolean }).retriable === false;
 }

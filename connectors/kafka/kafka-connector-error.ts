@@ -7,13 +7,13 @@ export type KafkaErrorCode = 'PD4301' | 'PD4302' | 'PD4303' | 'PD4304' | 'PD4305
 /** An error of the Kafka connector: a stable `code` plus a message that never holds credentials. */
 export class KafkaConnectorError extends Error {
   readonly code: KafkaErrorCode;
-  /** A row that cannot be encoded stays unencodable: the runtime must not retry the write. */
+  /** No retry can help (a row that cannot be encoded, a record the broker refuses for good): the runtime must not retry the write. */
   readonly permanent: boolean;
 
-  constructor(code: KafkaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: KafkaErrorCode, message: string, options?: { cause?: unknown; permanent?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KafkaConnectorError';
     this.code = code;
-    this.permanent = code === 'PD4306';
+    this.permanent = options?.permanent ?? code === 'PD4306';
   }
 }

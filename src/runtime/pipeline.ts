@@ -8,7 +8,8 @@ import type { ExecutablePipeline, PredictStage } from './executable-pipeline.js'
 import { FlowWindow } from './flow-window.js';
 import { JobStateMachine, type JobState } from './job-state.js';
 import { routeFailure, type FailureCase } from './route-failure.js';
-import { RowFailedError } from './row-failed-error.js';
+import { DeadLetterFailedError, RowFailedError } from './row-failed-error.js';
+import { isPermanentFailure } from '../spi/sink.js';
 import { Semaphore } from './semaphore.js';
 import { SinkWriter } from './sink-writer.js';
 import type { WorkUnit } from './work-unit.js';
@@ -35,6 +36,9 @@ export interface FailureCounts {
 }
 
 const FAILURE_STAGES: readonly FailureStage[] = ['decode', 'transform', 'predict', 'sink'];
+
+/** Writes of one record to the dead-letter queue before the job fails (about a minute of backoff in all). */
+const DEAD_LETTER_ATTEMPTS = 10;
 
 /** After a failure, how long records already in flight get to be written before the job closes. */
 const FAILURE_DRAIN_MS = 30_000;
@@ -326,15 +330,22 @@ export class Pipeline {
       return;
     }
     const signal = this.#workAbort.signal;
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await abortable(deadLetter(failure), signal);
         break;
       } catch (err) {
         if (signal.aborted) return; // hard stop: left unacked, read again on the next start
+        if (isPermanentFailure(err) || attempt >= DEAD_LETTER_ATTEMPTS) {
+          // Retrying for ever would hold every later offset of the partition uncommitted while the job looks healthy.
+          const failed = new DeadLetterFailedError(failure.stage, attempt, asError(err));
+          this.#settle(unit, 'nack', failed);
+          void this.#fail(failed, `record ${unit.seq} could not be dead-lettered`);
+          return;
+        }
         this.#stats.deadLetterRetries++;
-        const delay = fullJitterDelay(attempt, 100, 30_000);
-        this.#log.warn({ code: 'PD4103', ...where, err, attempt: attempt + 1, retryInMs: delay }, 'dead-letter write failed; retrying');
+        const delay = fullJitterDelay(attempt - 1, 100, 30_000);
+        this.#log.warn({ code: 'PD4103', ...where, err, attempt, retryInMs: delay }, 'dead-letter write failed; retrying');
         try {
           await abortableSleep(delay, signal);
         } catch {

@@ -164,6 +164,30 @@ describe.each([true, false])('Pipeline routing of failed rows (ordered: %s)', (o
     expect(p.stats.failures.transform).toEqual({ deadLettered: 1, dropped: 0 });
   });
 
+  it('fails the job when the dead-letter queue rejects a record for good, instead of holding it uncommitted for ever', async () => {
+    const out = fresh();
+    let attempts = 0;
+    const source = scriptedSource(
+      {
+        n: 4,
+        tolerance: 'all',
+        deadLetter: async () => {
+          attempts++;
+          throw Object.assign(new Error('record too large'), { permanent: true });
+        },
+      },
+      out,
+    );
+    const p = pipeline(source, [castFails([2]), predictStage(answers(), ordered)], rejectingSink());
+    expect(await p.start()).toBe('FAILED');
+    expect(attempts).toBe(1);
+    expect(p.failure).toMatchObject({ code: 'PD4104' });
+    expect(p.failure?.message).toContain('record too large');
+    expect(out.acked).not.toContain(2);
+    expect(out.nacked).toContain(2);
+    expect(p.stats.failures.transform).toEqual({ deadLettered: 0, dropped: 0 });
+  });
+
   it('without a dead-letter queue drops the routed record: acked, counted and logged', async () => {
     const out = fresh();
     const lines: Array<{ level: string; args: unknown[] }> = [];
