@@ -339,7 +339,7 @@ class BoundModel implements BoundModelFunction {
       this.#stats.failed++;
       this.#log.error(fields, `model call failed: ${wrapped.message}`);
     }
-    return { ok: false, action, error: wrapped };
+    return { ok: false, action, error: wrapped, fault: cause === 'fatal' ? 'row' : 'service' };
   }
 
   stats(): ModelStats {

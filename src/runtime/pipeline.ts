@@ -243,7 +243,8 @@ export class Pipeline {
       // The race keeps a hard stop prompt even for a model function that ignores its signal.
       const outcome = await abortable(stage.model.predict(inputs, { signal, timeoutMs: stage.timeoutMs }), signal);
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
-      if (routeFailure({ stage: 'predict', action: outcome.action }) === 'route') throw this.#ignoredPrediction(stage, outcome.error);
+      const decision = routeFailure({ stage: 'predict', action: outcome.action, fault: outcome.fault ?? 'service', tolerance: this.#tolerance });
+      if (decision === 'route') throw this.#ignoredPrediction(stage, outcome.error);
       throw new RowFailure(`model '${stage.modelName}' failed: ${outcome.error.message}`, { cause: outcome.error });
     } finally {
       permits.release();

@@ -94,7 +94,17 @@ export type PredictOutcome =
    * The row failed for good and the error strategy decided: 'ignore' lets the row go (the pipeline
    * routes it: dead-letter queue, else dropped, logged and counted), 'fail' fails the job.
    */
-  | { readonly ok: false; readonly action: 'ignore' | 'fail'; readonly error: Error };
+  | {
+      readonly ok: false;
+      readonly action: 'ignore' | 'fail';
+      readonly error: Error;
+      /**
+       * 'row': the provider rejected this input for good (a 400; no retry can change it), which a
+       * source's `errors.tolerance` = `all` routes even under FAILOVER. 'service' (the default):
+       * retries or the row's timeout ran out, an outage that fails the job.
+       */
+      readonly fault?: 'row' | 'service';
+    };
 
 export interface PredictOptions {
   /** Aborted at a hard stop: predict() then rejects with `signal.reason`. */

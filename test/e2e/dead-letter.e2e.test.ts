@@ -84,8 +84,7 @@ describe('dead-letter topic, end to end', () => {
       join(jobs, `${name}.sql`),
       `
 CREATE MODEL labeler INPUT (text STRING) OUTPUT (label STRING) WITH (
-  'provider' = 'openai', 'endpoint' = '${emulator.origin}/v1/chat/completions', 'api-key' = '\${DLQ_KEY}', 'model' = 'gpt-4o-mini',
-  'retry-fallback-strategy' = 'IGNORE');
+  'provider' = 'openai', 'endpoint' = '${emulator.origin}/v1/chat/completions', 'api-key' = '\${DLQ_KEY}', 'model' = 'gpt-4o-mini');
 CREATE TABLE src (id BIGINT, amount STRING, text STRING) WITH (
   'connector' = 'kafka', 'topic' = '${input}', 'properties.bootstrap.servers' = '${testBrokers()}',
   'properties.group.id' = '${group}', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json',
