@@ -5,7 +5,7 @@ import { createTopic, testBrokers, testKafka, uniqueTopic } from '../broker/kafk
 import { startDaemon, type DaemonHarness } from './support/daemon-harness.js';
 import { readTopic } from './support/topics.js';
 
-const ROWS = 1_000;
+const ROWS = 3_000;
 
 // The acceptance test of issue 8: an endpoint that answers 20 % 429, 5 % 500, 2 % never and 1 %
 // garbage, with the default strategy (RETRY, fallback FAILOVER). Before, the first hung request
@@ -78,6 +78,7 @@ INSERT INTO dst SELECT id, out FROM ML_PREDICT(TABLE src, MODEL upper, DESCRIPTO
 
     const job = harness.daemon.jobs()[0]!;
     expect(job.state).toBe('RUNNING');
+    expect(job.restarts).toBe(0);
     expect(job.pipelines[0]!.stats.predictionsDropped).toBe(0);
     expect(harness.logs.filter((l) => /job failed|job restarted/.test(String(l['msg'])))).toEqual([]);
   }, 180_000);
