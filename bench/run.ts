@@ -1,85 +1,96 @@
-// Throughput of one pipeline in this process: datagen -> ML_PREDICT (offline local model with a
-// simulated latency) -> a sink that counts. Prints a table and writes bench/results/latest.json.
-// Usage: npm run bench [-- --rows 20000]
-import { mkdir, writeFile } from 'node:fs/promises';
+// The benchmark suite of issue 9: P1..P5 against the real Kafka broker of the tests and the
+// OpenAI-wire emulator, predictd in its own process. Prints one table per figure, writes
+// bench/results/<figure>.json and docs/benchmarks/*.svg, and updates docs/benchmarks.md.
+// Usage: npm run bench [-- --only P1,P3] [--quick] [--stall-seconds 300] [--flink]
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { compileJob } from '../src/daemon/compile-job.js';
-import { createDefaultRegistry } from '../src/daemon/default-registry.js';
-import { bindPipeline } from '../src/daemon/bind-pipeline.js';
-import { bindModel, LimiterRegistry, modelSpecFor } from '../src/providers/index.js';
-import { Pipeline } from '../src/runtime/pipeline.js';
-import type { Logger } from '../src/spi/logger.js';
-import type { ConnectorFactory } from '../src/spi/connector.js';
+import { provideKafka } from '../test/broker/provide-kafka.js';
+import { p1LittlesLaw } from './figures/p1-littles-law.js';
+import { p2Overhead } from './figures/p2-overhead.js';
+import { p3RateLimit } from './figures/p3-rate-limit.js';
+import { p4EmbeddingBatching } from './figures/p4-embedding-batching.js';
+import { p5Memory } from './figures/p5-memory.js';
+import { markdownTable, replaceBlock } from './support/docs-block.js';
+import type { BenchContext, Figure, FigureResult } from './support/figure.js';
+import { KafkaBench } from './support/kafka-bench.js';
+import { renderChart } from './support/svg-chart.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '20000' } } });
-const ROWS = Number(values.rows);
+const FIGURES: readonly Figure[] = [p1LittlesLaw, p2Overhead, p3RateLimit, p4EmbeddingBatching, p5Memory];
+const DOC = 'docs/benchmarks.md';
 
-interface Scenario {
-  readonly name: string;
-  readonly latency: string;
-  readonly concurrency: number;
-  readonly task: 'classification' | 'embedding';
-  readonly rows: number;
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'stall-seconds': { type: 'string' },
+    flink: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick ?? false;
+const only = values.only?.split(',').map((s) => s.trim().toUpperCase());
+const unknown = only?.filter((id) => id !== 'P6' && !FIGURES.some((f) => f.id === id)) ?? [];
+if (unknown.length > 0) throw new Error(`unknown figure ${unknown.join(', ')}: choose from ${FIGURES.map((f) => f.id).join(', ')}`);
+const selected = FIGURES.filter((f) => !only || only.includes(f.id));
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+const broker = await provideKafka(log);
+const kafka = await KafkaBench.connect(broker.brokers);
+const ctx: BenchContext = { kafka, quick, stallSeconds: Number(values['stall-seconds'] ?? (quick ? 30 : 300)), log };
+try {
+  for (const figure of selected) {
+    const loadBefore = loadavg();
+    const started = Date.now();
+    log(`${figure.id}: ${figure.title}${quick ? ' (quick)' : ''}`);
+    const result = await figure.run(ctx);
+    await record(figure, result, { loadBefore, loadAfter: loadavg(), seconds: Math.round((Date.now() - started) / 1000) });
+  }
+  if (values.flink || only?.includes('P6')) {
+    console.log('\nP6 (side by side with Apache Flink 2.1 on a MiniCluster) is not implemented yet: see docs/benchmarks.md.');
+  }
+} finally {
+  await kafka.close();
+  await broker.stop();
 }
 
-const SCENARIOS: Scenario[] = [
-  { name: 'sentiment, no model latency', latency: '0ms', concurrency: 10, task: 'classification', rows: ROWS },
-  { name: 'embedding(256), no model latency', latency: '0ms', concurrency: 10, task: 'embedding', rows: ROWS },
-  { name: 'sentiment, 20 ms model, 10 in flight', latency: '20ms', concurrency: 10, task: 'classification', rows: Math.min(ROWS, 2000) },
-  { name: 'sentiment, 20 ms model, 100 in flight', latency: '20ms', concurrency: 100, task: 'classification', rows: Math.min(ROWS, 10000) },
-];
+async function record(figure: Figure, result: FigureResult, run: { loadBefore: number[]; loadAfter: number[]; seconds: number }) {
+  const machine = {
+    date: new Date().toISOString(),
+    quick,
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadBefore: run.loadBefore.map((l) => Math.round(l * 100) / 100),
+    loadAfter: run.loadAfter.map((l) => Math.round(l * 100) / 100),
+    seconds: run.seconds,
+  };
+  const summary = result.summary.map((s) => ({ measure: s.measure, result: s.result, target: s.target, met: s.met ? 'yes' : 'no' }));
+  console.log(`\n${figure.id} ${figure.title}${quick ? ' (quick run)' : ''}`);
+  console.table(result.table);
+  console.table(summary);
 
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+  const id = figure.id.toLowerCase();
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(`bench/results/${id}.json`, JSON.stringify({ figure: figure.id, title: figure.title, machine, summary, table: result.table, details: result.details ?? {} }, null, 2) + '\n');
+  await mkdir('docs/benchmarks', { recursive: true });
+  for (const c of result.charts) await writeFile(`docs/benchmarks/${c.name}.svg`, renderChart(c.chart));
 
-/** A sink that only counts: the benchmark measures predictd, not a downstream system. */
-let written = 0;
-const countingConnector: ConnectorFactory = {
-  name: 'blackhole',
-  summary: 'counts rows',
-  spec: { options: [{ key: 'connector', type: { kind: 'string' }, required: true, description: '' }] },
-  createSink: () => ({
-    async write(rows) {
-      written += rows.length;
-    },
-    async close() {},
-  }),
-};
-
-async function run(s: Scenario) {
-  const registry = createDefaultRegistry().registerConnector(countingConnector);
-  const sql = `
-CREATE TEMPORARY TABLE src (id BIGINT, word STRING) WITH ('connector' = 'datagen', 'rows-per-second' = '0', 'number-of-rows' = '${s.rows}', 'fields.id.kind' = 'sequence', 'seed' = '1');
-CREATE MODEL m INPUT (t STRING) OUTPUT (o ${s.task === 'embedding' ? 'ARRAY<FLOAT>' : 'STRING'}) WITH ('provider' = 'local', 'task' = '${s.task}', 'latency' = '${s.latency}');
-CREATE TEMPORARY TABLE dst (id BIGINT, o ${s.task === 'embedding' ? 'ARRAY<FLOAT>' : 'STRING'}) WITH ('connector' = 'blackhole');
-INSERT INTO dst SELECT id, o FROM ML_PREDICT(TABLE (SELECT id, CONCAT('a good and happy review ', word) AS t FROM src), MODEL m, DESCRIPTOR(t), MAP['max-concurrent-operations', '${s.concurrency}']);
-`.replace("TABLE (SELECT id, CONCAT('a good and happy review ', word) AS t FROM src)", 'TABLE v');
-  const withView = sql.replace('CREATE MODEL', "CREATE TEMPORARY VIEW v AS SELECT id, CONCAT('a good and happy review ', word) AS t FROM src;\nCREATE MODEL");
-  const plan = compileJob('bench.sql', withView, { registry, modelSpec: modelSpecFor, defaultKafkaBootstrap: '' });
-  const limiters = new LimiterRegistry({ log: quiet });
-  const exec = bindPipeline(plan.pipelines[0]!, {
-    connector: { jobId: 'bench', log: quiet, env: {}, registry },
-    model: (entry) => bindModel(entry.provider, entry.definition, { limiters, log: quiet, env: {} }),
-    pipeline: { inFlightPerConcurrency: 2, sinkBatchMaxRows: 500, sinkLingerMs: 5 },
-    printSink: () => { throw new Error('no print sink in the benchmark'); },
-  });
-  written = 0;
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let heapPeak = heapBefore;
-  const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
-  const started = performance.now();
-  const state = await Pipeline.create(exec, quiet).start();
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  await limiters.close();
-  if (state !== 'FINISHED' || written !== s.rows) throw new Error(`${s.name}: ended ${state} with ${written}/${s.rows} rows`);
-  return { scenario: s.name, rows: s.rows, concurrency: s.concurrency, seconds: round(seconds), rowsPerSecond: Math.round(s.rows / seconds), heapPeakMb: round((heapPeak - heapBefore) / 2 ** 20) };
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  const block = [
+    `Latest ${quick ? '**quick** run (a smoke run: fewer rows, shorter windows; not a recorded result)' : 'run'}: ${machine.date.slice(0, 16).replace('T', ' ')} UTC, ` +
+      `Node ${machine.node}, ${machine.cores} cores (${machine.cpu}), load average 1/5/15 min ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after, ${machine.seconds} s.`,
+    '',
+    markdownTable(summary),
+    '',
+    ...result.charts.map((c) => `![${c.chart.title}](benchmarks/${c.name}.svg)`),
+    '',
+    '<details><summary>All measurements</summary>',
+    '',
+    markdownTable(result.table),
+    '',
+    '</details>',
+  ].join('\n');
+  await writeFile(DOC, replaceBlock(await readFile(DOC, 'utf8'), figure.id, block));
+  log(`wrote bench/results/${id}.json, ${result.charts.map((c) => `docs/benchmarks/${c.name}.svg`).join(', ')} and the ${figure.id} block of ${DOC}`);
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
-const results = [];
-for (const s of SCENARIOS) results.push(await run(s));
-console.table(results);
-await mkdir('bench/results', { recursive: true });
-await writeFile('bench/results/latest.json', JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2) + '\n');
-console.log('wrote bench/results/latest.json');
