@@ -16,7 +16,6 @@ import { AttemptTimeoutError, attemptRunner, type AttemptRunner } from './attemp
 import { asCallError, type CallResult } from './call-result.js';
 import { systemClock, type Clock } from './clock.js';
 import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decision.js';
-import { anySignal } from './linked-signal.js';
 import { MalformedAnswerError } from './malformed-answer.js';
 import { MicroBatcher, type QuotaWait } from './micro-batcher.js';
 import { RowBudget } from './row-budget.js';
@@ -200,8 +199,8 @@ class BoundModel implements BoundModelFunction {
     if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
     signal.throwIfAborted();
     this.#stats.rows++;
-    const budget = timeoutMs === undefined ? undefined : new RowBudget(this.#clock, timeoutMs);
-    const row = anySignal([signal, budget?.signal]);
+    const budget = timeoutMs === undefined ? undefined : new RowBudget(this.#clock, timeoutMs, signal);
+    const rowSignal = budget?.signal ?? signal;
     let attempts = 0;
     let retries = 0;
     let lastError: ModelCallError | undefined;
@@ -210,7 +209,7 @@ class BoundModel implements BoundModelFunction {
       for (;;) {
         // Counted when started: a row that times out mid-attempt reports the attempt it was on.
         attempts++;
-        const result = await this.#dispatch(inputs, row.signal, attempts > 1, budget);
+        const result = await this.#dispatch(inputs, rowSignal, attempts > 1, budget);
         if (result.ok) {
           this.#recordSuccess(result.response);
           return { ok: true, rows: this.#layout(result.response.rows) };
@@ -235,7 +234,7 @@ class BoundModel implements BoundModelFunction {
             const wait = Math.max(backoffDelay(this.policy.backoff, retries, this.#random), error.retryAfterMs ?? 0);
             retries++;
             this.#log.debug({ status: error.status, attempt: attempts, waitMs: wait }, `transient model error, retrying: ${error.message}`);
-            await this.#clock.sleep(wait, row.signal);
+            await this.#clock.sleep(wait, rowSignal);
             break;
           }
           default:
@@ -251,7 +250,6 @@ class BoundModel implements BoundModelFunction {
       }
       throw err;
     } finally {
-      row.dispose();
       budget?.dispose();
     }
   }

@@ -14,24 +14,32 @@ export class RowBudget {
   #startedAt = 0;
   #paused = false;
 
-  constructor(clock: Clock, timeoutMs: number) {
+  readonly #parent: AbortSignal | undefined;
+  readonly #onParentAbort = () => this.#controller.abort(this.#parent!.reason);
+
+  /** `parent` (the hard stop) aborts the budget's signal too, with its own reason: one signal per row, not an AbortSignal.any(). */
+  constructor(clock: Clock, timeoutMs: number, parent?: AbortSignal) {
     this.#clock = clock;
     this.#remainingMs = timeoutMs;
+    this.#parent = parent;
+    if (parent?.aborted) this.#controller.abort(parent.reason);
+    else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
     this.#run();
   }
 
-  /** Aborts once the budget is spent. */
+  /** Aborts once the budget is spent (a TimeoutError), or when the parent aborts (its reason). */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
+  /** The budget ran out (not: the parent aborted). */
   get expired(): boolean {
-    return this.#controller.signal.aborted;
+    return this.#controller.signal.aborted && !this.#parent?.aborted;
   }
 
   /** The row waits for quota: the budget stops. Idempotent. */
   pause(): void {
-    if (this.#paused || this.expired) return;
+    if (this.#paused || this.#controller.signal.aborted) return;
     this.#paused = true;
     this.#timer?.cancel();
     this.#remainingMs -= this.#clock.now() - this.#startedAt;
@@ -39,16 +47,18 @@ export class RowBudget {
 
   /** The row got its quota: the budget runs again. Idempotent. */
   resume(): void {
-    if (!this.#paused || this.expired) return;
+    if (!this.#paused || this.#controller.signal.aborted) return;
     this.#paused = false;
     this.#run();
   }
 
   dispose(): void {
     this.#timer?.cancel();
+    this.#parent?.removeEventListener('abort', this.#onParentAbort);
   }
 
   #run(): void {
+    if (this.#controller.signal.aborted) return;
     this.#startedAt = this.#clock.now();
     const timer = this.#clock.timeout(Math.max(0, this.#remainingMs));
     this.#timer = timer;

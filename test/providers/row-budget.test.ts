@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/providers/clock.js';
+import { RowBudget } from '../../src/providers/row-budget.js';
+
+/** Virtual time: timers fire when the test advances the clock. */
+function virtualClock(): Clock & { advance(ms: number): void } {
+  let now = 0;
+  const timers: { at: number; fire: () => void }[] = [];
+  return {
+    now: () => now,
+    sleep: () => Promise.resolve(),
+    timeout: (ms) => {
+      const controller = new AbortController();
+      const timer = { at: now + ms, fire: () => controller.abort(new DOMException('timed out', 'TimeoutError')) };
+      timers.push(timer);
+      const cancel = () => {
+        const i = timers.indexOf(timer);
+        if (i >= 0) timers.splice(i, 1);
+      };
+      return { signal: controller.signal, cancel };
+    },
+    advance: (ms) => {
+      now += ms;
+      for (const t of timers.filter((x) => x.at <= now)) {
+        timers.splice(timers.indexOf(t), 1);
+        t.fire();
+      }
+    },
+  };
+}
+
+describe('RowBudget', () => {
+  it('spends the per-row timeout only outside quota waits', () => {
+    const clock = virtualClock();
+    const budget = new RowBudget(clock, 1_000);
+    clock.advance(400);
+    budget.pause();
+    clock.advance(60_000); // a long 429 pause: not spent
+    expect(budget.expired).toBe(false);
+    budget.resume();
+    clock.advance(599);
+    expect(budget.expired).toBe(false);
+    clock.advance(1);
+    expect(budget.expired).toBe(true);
+    expect((budget.signal.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  it('aborts with the parent reason on a hard stop, which is not an expiry', () => {
+    const clock = virtualClock();
+    const parent = new AbortController();
+    const budget = new RowBudget(clock, 1_000, parent.signal);
+    const reason = new Error('hard stop');
+    parent.abort(reason);
+    expect(budget.signal.aborted).toBe(true);
+    expect(budget.signal.reason).toBe(reason);
+    expect(budget.expired).toBe(false);
+    budget.dispose();
+  });
+});
