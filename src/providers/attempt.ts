@@ -1,6 +1,6 @@
 import { ModelCallError } from '../spi/model-provider.js';
 import type { Clock } from './clock.js';
-import { anySignal } from './linked-signal.js';
+import { anySignal } from './any-signal.js';
 import { abortable } from '../util/abortable.js';
 
 /** An attempt that ran out of `client-timeout`: transient, no HTTP status. */

@@ -16,7 +16,7 @@ import { AttemptTimeoutError, attemptRunner, type AttemptRunner } from './attemp
 import { asCallError, type CallResult } from './call-result.js';
 import { systemClock, type Clock } from './clock.js';
 import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decision.js';
-import { anySignal } from './linked-signal.js';
+import { anySignal } from './any-signal.js';
 import { MalformedAnswerError } from './malformed-answer.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
