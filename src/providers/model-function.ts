@@ -16,7 +16,6 @@ import { AttemptTimeoutError, attemptRunner, type AttemptRunner } from './attemp
 import { asCallError, type CallResult } from './call-result.js';
 import { systemClock, type Clock } from './clock.js';
 import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decision.js';
-import { anySignal } from './any-signal.js';
 import { MalformedAnswerError } from './malformed-answer.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
@@ -199,8 +198,8 @@ class BoundModel implements BoundModelFunction {
     if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
     signal.throwIfAborted();
     this.#stats.rows++;
-    const deadline = timeoutMs === undefined ? undefined : this.#clock.timeout(timeoutMs);
-    const row = anySignal([signal, deadline?.signal]);
+    const deadline = timeoutMs === undefined ? undefined : this.#clock.timeout(timeoutMs, signal);
+    const rowSignal = deadline?.signal ?? signal;
     let attempts = 0;
     let retries = 0;
     let lastError: ModelCallError | undefined;
@@ -209,7 +208,7 @@ class BoundModel implements BoundModelFunction {
       for (;;) {
         // Counted when started: a row that times out mid-attempt reports the attempt it was on.
         attempts++;
-        const result = await this.#dispatch(inputs, row.signal, attempts > 1);
+        const result = await this.#dispatch(inputs, rowSignal, attempts > 1);
         if (result.ok) {
           this.#recordSuccess(result.response);
           return { ok: true, rows: this.#layout(result.response.rows) };
@@ -234,7 +233,7 @@ class BoundModel implements BoundModelFunction {
             const wait = Math.max(backoffDelay(this.policy.backoff, retries, this.#random), error.retryAfterMs ?? 0);
             retries++;
             this.#log.debug({ status: error.status, attempt: attempts, waitMs: wait }, `transient model error, retrying: ${error.message}`);
-            await this.#clock.sleep(wait, row.signal);
+            await this.#clock.sleep(wait, rowSignal);
             break;
           }
           default:
@@ -250,7 +249,6 @@ class BoundModel implements BoundModelFunction {
       }
       throw err;
     } finally {
-      row.dispose();
       deadline?.cancel();
     }
   }

@@ -234,23 +234,23 @@ export class Pipeline {
     }
     const permits = this.#permits.get(stage)!;
     await permits.acquire(this.#workAbort.signal);
-    // The model function decides the per-row timeout (its error strategy applies); this backstop
-    // only catches a model function that ignores `timeoutMs`, and fails the row.
+    // The model function decides the per-row timeout (its error strategy applies); the backstop
+    // only catches a model function that ignores `timeoutMs`, and fails the row. The race makes it
+    // hold even for a model that ignores its signal. The job's own signal goes to the model: a
+    // signal per row (AbortSignal.timeout + any) was a visible per-row cost, and its timer
+    // outlived the row by the whole timeout.
     const grace = Math.min(PREDICT_BACKSTOP_MS, stage.timeoutMs);
-    const backstop = AbortSignal.timeout(stage.timeoutMs + grace);
+    const backstop = {
+      ms: stage.timeoutMs + grace,
+      reason: () => new RowFailure(`model '${stage.modelName}' did not answer within the timeout of ${stage.timeoutMs} ms (and ${grace} ms of grace)`),
+    };
+    const signal = this.#workAbort.signal;
     try {
       this.#stats.modelCalls++;
-      const signal = AbortSignal.any([this.#workAbort.signal, backstop]);
-      // The race makes the backstop hold even for a model that ignores its signal.
-      const outcome = await abortable(stage.model.predict(inputs, { signal, timeoutMs: stage.timeoutMs }), signal);
+      const outcome = await abortable(stage.model.predict(inputs, { signal, timeoutMs: stage.timeoutMs }), signal, backstop);
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
       if (outcome.action === 'ignore') throw this.#ignoredPrediction(stage, outcome.error);
       throw new RowFailure(`model '${stage.modelName}' failed: ${outcome.error.message}`, { cause: outcome.error });
-    } catch (err) {
-      if (backstop.aborted && !this.#workAbort.signal.aborted && !(err instanceof RowFailure)) {
-        throw new RowFailure(`model '${stage.modelName}' did not answer within the timeout of ${stage.timeoutMs} ms (and ${grace} ms of grace)`);
-      }
-      throw err;
     } finally {
       permits.release();
     }
