@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { ModelCallError } from '../spi/model-provider.js';
 import { causeChain } from './cause-chain.js';
@@ -36,43 +37,71 @@ export interface HttpAnswer {
  * The HTTP transport of the remote providers: one undici Agent per model client, whose keep-alive
  * pool per origin grows to the calls in flight and no further (the in-flight window bounds it).
  * `fetch` and the openai SDK cost 0.4-0.6 ms CPU per request in WHATWG streams, Request objects
- * and per-request signals; `Agent.request` costs under 0.05 ms.
+ * and per-request signals; `Agent.dispatch` with a handler that collects the body costs about
+ * 0.035 ms (`Agent.request`, which wraps the body in a Readable, about 0.05 ms).
  */
 export class HttpClient {
-  readonly #agent: Agent;
-
-  constructor() {
-    // The framework times out every attempt (`client-timeout`) through the signal: no second clock here.
-    this.#agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
-  }
+  readonly #agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  #target: { readonly url: string; readonly origin: string; readonly path: string } | undefined;
 
   /**
    * One POST, redirects answered rather than followed (signed requests and key headers must not
    * travel on). The caller's abort (the row's stop, or the per-attempt `client-timeout`) rejects
    * with `signal.reason`; connection failures become transient ModelCallErrors with `redact`
-   * applied. Any HTTP status is returned for the provider to classify.
+   * applied. Any HTTP status is returned for the provider to classify. There is no transport
+   * timeout: the framework times every attempt out through the signal.
    */
-  async post(
+  post(
     url: string,
     init: { readonly headers: Record<string, string>; readonly body: string },
     opts: { readonly signal: AbortSignal; readonly redact: (text: string) => string },
   ): Promise<HttpAnswer> {
-    try {
-      const { origin, pathname, search } = new URL(url);
-      const res: Dispatcher.ResponseData = await this.#agent.request({
-        origin,
-        path: pathname + search,
-        method: 'POST',
-        headers: init.headers,
-        body: init.body,
-        signal: opts.signal,
-      });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: new AnswerHeaders(res.headers), text };
-    } catch (err) {
-      if (opts.signal.aborted) throw opts.signal.reason;
-      throw new ModelCallError('transient', opts.redact(`connection error: ${causeChain(err)}`));
-    }
+    const { signal, redact } = opts;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const { origin, path } = this.#targetOf(url);
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      let controller: Dispatcher.DispatchController | undefined;
+      let status = 0;
+      let headers: IncomingHttpHeaders = {};
+      let chunks: Buffer[] = [];
+      const onAbort = () => {
+        controller?.abort(signal.reason);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = () => signal.removeEventListener('abort', onAbort);
+      try {
+        this.#agent.dispatch(
+          { origin, path, method: 'POST', headers: init.headers, body: init.body },
+          {
+            onRequestStart: (c) => {
+              controller = c;
+              // Aborted while it waited for a connection.
+              if (signal.aborted) c.abort(signal.reason);
+            },
+            onResponseStart: (_c, statusCode, h) => {
+              status = statusCode;
+              headers = h;
+              chunks = [];
+            },
+            onResponseData: (_c, chunk) => {
+              chunks.push(chunk);
+            },
+            onResponseEnd: () => {
+              settle();
+              resolve({ status, headers: new AnswerHeaders(headers), text: Buffer.concat(chunks).toString('utf8') });
+            },
+            onResponseError: (_c, err) => {
+              settle();
+              reject(signal.aborted ? signal.reason : connectionError(err, redact));
+            },
+          },
+        );
+      } catch (err) {
+        settle();
+        reject(connectionError(err, redact));
+      }
+    });
   }
 
   /** Closes the pooled connections; requests still running are aborted. Idempotent. */
@@ -80,4 +109,17 @@ export class HttpClient {
     if (this.#agent.closed || this.#agent.destroyed) return;
     await this.#agent.destroy();
   }
+
+  /** A client posts to one URL (or a few): parsed once, not per request. */
+  #targetOf(url: string): { readonly origin: string; readonly path: string } {
+    if (this.#target?.url !== url) {
+      const { origin, pathname, search } = new URL(url);
+      this.#target = { url, origin, path: pathname + search };
+    }
+    return this.#target;
+  }
+}
+
+function connectionError(err: unknown, redact: (text: string) => string): ModelCallError {
+  return new ModelCallError('transient', redact(`connection error: ${causeChain(err)}`));
 }
