@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { ModelCallError } from '../spi/model-provider.js';
 import { causeChain } from './cause-chain.js';
 
@@ -41,7 +41,9 @@ export interface HttpAnswer {
  * 0.035 ms (`Agent.request`, which wraps the body in a Readable, about 0.05 ms).
  */
 export class HttpClient {
-  readonly #agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  #agent: Agent | undefined;
+  #starting: Promise<Agent> | undefined;
+  #closed = false;
   #target: { readonly url: string; readonly origin: string; readonly path: string } | undefined;
 
   /**
@@ -58,6 +60,8 @@ export class HttpClient {
   ): Promise<HttpAnswer> {
     const { signal, redact } = opts;
     if (signal.aborted) return Promise.reject(signal.reason);
+    const agent = this.#agent;
+    if (!agent) return this.#start().then(() => this.post(url, init, opts), (err: unknown) => Promise.reject(connectionError(err, redact)));
     const { origin, path } = this.#targetOf(url);
     return new Promise<HttpAnswer>((resolve, reject) => {
       let controller: Dispatcher.DispatchController | undefined;
@@ -71,7 +75,7 @@ export class HttpClient {
       signal.addEventListener('abort', onAbort, { once: true });
       const settle = () => signal.removeEventListener('abort', onAbort);
       try {
-        this.#agent.dispatch(
+        agent.dispatch(
           { origin, path, method: 'POST', headers: init.headers, body: init.body },
           {
             onRequestStart: (c) => {
@@ -106,8 +110,21 @@ export class HttpClient {
 
   /** Closes the pooled connections; requests still running are aborted. Idempotent. */
   async close(): Promise<void> {
-    if (this.#agent.closed || this.#agent.destroyed) return;
-    await this.#agent.destroy();
+    if (this.#closed) return;
+    this.#closed = true;
+    const agent = this.#agent ?? (await this.#starting?.catch(() => undefined));
+    if (agent && !agent.destroyed) await agent.destroy();
+  }
+
+  /** undici (about 20 MB resident) loads with a model's first request, not with every daemon. */
+  #start(): Promise<Agent> {
+    if (this.#closed) return Promise.reject(new Error('the HTTP client is closed'));
+    this.#starting ??= import('undici').then(({ Agent }) => {
+      // The framework times out every attempt (`client-timeout`) through the signal: no second clock here.
+      this.#agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+      return this.#agent;
+    });
+    return this.#starting;
   }
 
   /** A client posts to one URL (or a few): parsed once, not per request. */
