@@ -1,4 +1,4 @@
-import { MilvusClient, type ClientConfig, type DescribeCollectionResponse, type FieldSchema, type ResStatus, type RowData } from '@zilliz/milvus2-sdk-node';
+import type { ClientConfig, DescribeCollectionResponse, FieldSchema, MilvusClient, ResStatus, RowData } from '@zilliz/milvus2-sdk-node';
 import type { TableDefinition } from '../../src/spi/connector.js';
 import type { Logger } from '../../src/spi/logger.js';
 import type { Sink } from '../../src/spi/sink.js';
@@ -78,7 +78,7 @@ export class MilvusSink implements Sink {
   async #ready(rows: readonly Row[]): Promise<{ client: MilvusClient; encode: RowEncoder }> {
     const state = this.#state;
     if (state.kind === 'ready') return state;
-    const client = state.kind === 'connected' ? state.client : this.#connect();
+    const client = state.kind === 'connected' ? state.client : await this.#connect();
     try {
       const { collection, requestTimeoutMs: timeout, dimension } = this.#cfg.options;
       const has = await client.hasCollection({ collection_name: collection, timeout });
@@ -94,7 +94,10 @@ export class MilvusSink implements Sink {
     }
   }
 
-  #connect(): MilvusClient {
+  async #connect(): Promise<MilvusClient> {
+    // The SDK (gRPC, protobufjs: about 30 MB resident) loads with the first write to a Milvus
+    // table, not with every daemon.
+    const { MilvusClient } = await import('@zilliz/milvus2-sdk-node');
     const o = this.#cfg.options;
     const config: ClientConfig = {
       address: o.address,
@@ -111,6 +114,10 @@ export class MilvusSink implements Sink {
     // The SDK's handshake only feeds getVersion/checkHealth; its failure shows again in the next
     // request, so it must not surface as an unhandled rejection.
     client.connectPromise.catch(() => {});
+    if (this.#state.kind === 'closed') {
+      void client.closeConnection().catch(() => {});
+      throw new MilvusConnectorError('PD4345', `${this.#name}: closed while connecting`);
+    }
     this.#state = { kind: 'connected', client };
     return client;
   }

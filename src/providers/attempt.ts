@@ -1,6 +1,5 @@
 import { ModelCallError } from '../spi/model-provider.js';
 import type { Clock } from './clock.js';
-import { anySignal } from './linked-signal.js';
 import { abortable } from '../util/abortable.js';
 
 /** An attempt that ran out of `client-timeout`: transient, no HTTP status. */
@@ -23,17 +22,15 @@ export type AttemptRunner = <T>(signal: AbortSignal, call: (signal: AbortSignal)
 export function attemptRunner(clock: Clock, timeoutMs: number): AttemptRunner {
   return async <T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     signal.throwIfAborted();
-    const deadline = clock.timeout(timeoutMs);
-    const both = anySignal([signal, deadline.signal]);
+    const deadline = clock.timeout(timeoutMs, signal);
     try {
-      return await abortable(call(both.signal), both.signal);
+      return await abortable(call(deadline.signal), deadline.signal);
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (deadline.signal.aborted) throw new AttemptTimeoutError(timeoutMs);
       throw err;
     } finally {
       deadline.cancel();
-      both.dispose();
     }
   };
 }

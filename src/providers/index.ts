@@ -11,7 +11,6 @@ export { specToMarkdown } from './spec-to-markdown.js';
 export { parseRetryAfter } from './retry-after.js';
 export { resolveEnvRefs } from './env-refs.js';
 export { systemClock, abortableSleep } from './clock.js';
-export { linkedSignal } from './linked-signal.js';
 export type { Clock } from './clock.js';
 export { ModelPredictError, ProviderClosedError, ProviderConfigError } from './provider-errors.js';
 export { openAIProvider } from './openai/openai-provider.js';

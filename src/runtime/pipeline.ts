@@ -273,7 +273,7 @@ export class Pipeline {
     this.#writer.add(unit);
     // Everything in flight is waiting for the sink: no more rows can come until a write
     // settles them, so lingering for a fuller batch would only stall the pipeline.
-    if (this.#writer.pendingUnits >= this.#window.inFlight) this.#writer.flushNow();
+    if (this.#writer.heldUnits >= this.#window.inFlight) this.#writer.flushNow();
   }
 
   #settle(unit: WorkUnit, how: 'ack' | 'nack', err?: Error): void {

@@ -186,13 +186,17 @@ function virtualClock(): Clock & { sleeps: number[]; advance(ms: number): void }
       fireDue();
       return abortableSleep(0, signal);
     },
-    timeout: (ms) => {
+    timeout: (ms, parent) => {
       const controller = new AbortController();
       const timer = { at: now + ms, fire: () => controller.abort(new DOMException('timed out', 'TimeoutError')) };
       timers.push(timer);
+      const onAbort = () => controller.abort(parent!.reason);
+      if (parent?.aborted) onAbort();
+      else parent?.addEventListener('abort', onAbort, { once: true });
       const cancel = () => {
         const i = timers.indexOf(timer);
         if (i >= 0) timers.splice(i, 1);
+        parent?.removeEventListener('abort', onAbort);
       };
       return { signal: controller.signal, cancel };
     },

@@ -1,8 +1,7 @@
-import { AzureOpenAI } from 'openai';
 import type { Logger } from '../../spi/logger.js';
 import type { ModelClient } from '../../spi/model-provider.js';
 import { fingerprint } from '../fingerprint.js';
-import { createOpenAIWireClient, SDK_TIMEOUT_MS, type OpenAIWireConfig } from '../openai/openai-client.js';
+import { createOpenAIWireClient, withQuery, type OpenAIWireConfig } from '../openai/openai-client.js';
 
 /** A model's options compiled once: every value the requests need, defaults applied. */
 export interface AzureOpenAIClientConfig extends OpenAIWireConfig {
@@ -20,28 +19,16 @@ export function azureQuotaKey(config: Pick<AzureOpenAIClientConfig, 'deploymentU
 }
 
 /**
- * The OpenAI provider's clients over the `openai` SDK's AzureOpenAI class, which does the Azure
- * specifics (`api-key` header, `api-version` query, deployment URL) and throws the same APIError
- * classes, so the OpenAI error mapping applies unchanged: 429 throttled with `retry-after-ms` /
- * `retry-after`, 408/409/5xx transient, other 4xx (401, 404 DeploymentNotFound, 400 content_filter) fatal.
+ * The OpenAI provider's clients with Azure's specifics: the `api-key` header, the `api-version`
+ * query and the deployment URL. The answers are OpenAI's, so the OpenAI error mapping applies
+ * unchanged: 429 throttled with `retry-after-ms` / `retry-after`, 408/409/5xx transient, other 4xx
+ * (401, 404 DeploymentNotFound, 400 content_filter) fatal.
  */
 export function createAzureOpenAIClient(config: AzureOpenAIClientConfig, log: Logger): ModelClient {
-  const sdk = new AzureOpenAI({
-    apiKey: config.apiKey,
-    apiVersion: config.apiVersion,
-    // The deployment is already in the URL: the SDK then leaves request paths alone.
-    baseURL: config.deploymentURL,
-    defaultQuery: { ...config.query },
-    maxRetries: 0,
-    // The framework times each attempt out (client-timeout); the SDK's own timer is only a backstop.
-    timeout: SDK_TIMEOUT_MS,
-    // Explicit nulls stop the SDK from picking these up from the daemon's environment.
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    logLevel: 'off',
-  });
-  // The caller's signal goes to the SDK as it is (the openai provider links a child per request).
-  return createOpenAIWireClient(config, { quotaKey: azureQuotaKey(config), sdk, linkSignals: false }, log);
+  const query = { ...config.query, 'api-version': config.apiVersion };
+  return createOpenAIWireClient(
+    config,
+    { quotaKey: azureQuotaKey(config), url: (path) => withQuery(`${config.deploymentURL}${path}`, query), authHeaders: { 'api-key': config.apiKey } },
+    log,
+  );
 }

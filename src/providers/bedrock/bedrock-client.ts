@@ -5,7 +5,8 @@ import { fingerprint } from '../fingerprint.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
 import { decodeAnswer } from '../malformed-answer.js';
-import { postOnce } from '../post-once.js';
+import { HttpClient } from '../http-client.js';
+import type { HeaderLookup } from '../retry-after.js';
 import { textOf } from '../text-of.js';
 import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
 import { bedrockError } from './bedrock-errors.js';
@@ -44,6 +45,7 @@ export class BedrockClient implements ModelClient {
   readonly #redact: (text: string) => string;
   readonly #now: () => Date;
   readonly #noteNullInput: () => void;
+  readonly #http = new HttpClient();
 
   constructor(config: BedrockClientConfig, log: Logger, now: () => Date = () => new Date()) {
     this.#config = config;
@@ -68,7 +70,7 @@ export class BedrockClient implements ModelClient {
     }
     const codec = codecFor(this.#config.format);
     const body = JSON.stringify(codec.request(textOf(input), this.#config.generation));
-    const answer = await postOnce(this.#config.url, { headers: this.#headers(body), body }, { signal: opts.signal, redact: this.#redact });
+    const answer = await this.#http.post(this.#config.url, { headers: this.#headers(body), body }, { signal: opts.signal, redact: this.#redact });
     if (answer.status < 200 || answer.status >= 300) throw bedrockError(answer, this.#redact);
     const decoded = decodeAnswer(answer, (json) => codec.response(json), this.#redact);
     // InvokeModel reports tokens in headers for every model family; they win over the body's.
@@ -86,10 +88,12 @@ export class BedrockClient implements ModelClient {
     return { ...signed.headers };
   }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.#http.close();
+  }
 }
 
-function headerCount(headers: Headers, name: string): number | undefined {
+function headerCount(headers: HeaderLookup, name: string): number | undefined {
   const v = headers.get(name);
   if (v === null || !/^\d+$/.test(v.trim())) return undefined;
   return Number(v);

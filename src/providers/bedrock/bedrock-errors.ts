@@ -1,8 +1,8 @@
 import { ModelCallError } from '../../spi/model-provider.js';
 import { isRecord, parseJson } from '../parse-json.js';
-import type { HttpAnswer } from '../post-once.js';
+import type { HttpAnswer } from '../http-client.js';
 import { responseHeaders } from '../response-headers.js';
-import { parseRetryAfter } from '../retry-after.js';
+import { parseRetryAfter, type HeaderLookup } from '../retry-after.js';
 
 /** botocore's standard retry mode treats these codes as throttling (`retries/standard.py`). */
 const THROTTLING_CODES = new Set([
@@ -36,7 +36,7 @@ const TRANSIENT_CODES = new Set([
  * The error code of a rest-json AWS error, as botocore reads it: the `x-amzn-ErrorType` header,
  * else the body's `__type` / `code`; anything after `:` and before `#` is stripped.
  */
-export function awsErrorCode(headers: Headers, body: unknown): string | undefined {
+export function awsErrorCode(headers: HeaderLookup, body: unknown): string | undefined {
   const b = isRecord(body) ? body : {};
   const raw = headers.get('x-amzn-errortype') ?? (typeof b['__type'] === 'string' ? b['__type'] : undefined) ?? (typeof b['code'] === 'string' ? b['code'] : undefined);
   if (!raw) return undefined;

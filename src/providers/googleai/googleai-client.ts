@@ -7,7 +7,7 @@ import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
 import { AnswerShapeError, decodeAnswer } from '../malformed-answer.js';
 import { isRecord } from '../parse-json.js';
-import { postOnce } from '../post-once.js';
+import { HttpClient } from '../http-client.js';
 import { sendNonNullTexts } from '../send-non-null-texts.js';
 import { textOf } from '../text-of.js';
 import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
@@ -46,6 +46,7 @@ abstract class GoogleClientBase {
   protected readonly config: GoogleAIClientConfig;
   protected readonly redact: (text: string) => string;
   protected readonly noteNullInput: () => void;
+  readonly #http = new HttpClient();
 
   constructor(config: GoogleAIClientConfig, log: Logger) {
     this.config = config;
@@ -57,7 +58,7 @@ abstract class GoogleClientBase {
   /** One POST to `base/model:method`; non-2xx answers become ModelCallErrors, 2xx bodies are read by `decode`. */
   protected async post<T>(method: string, body: unknown, signal: AbortSignal, decode: (json: Record<string, unknown>) => T): Promise<T> {
     const c = this.config;
-    const answer = await postOnce(
+    const answer = await this.#http.post(
       `${c.base}/${c.model}:${method}`,
       { headers: { 'Content-Type': 'application/json', 'x-goog-api-key': c.apiKey }, body: JSON.stringify(body) },
       { signal, redact: this.redact },
@@ -73,7 +74,9 @@ abstract class GoogleClientBase {
     );
   }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.#http.close();
+  }
 }
 
 class GeminiGenerateClient extends GoogleClientBase implements ModelClient {

@@ -1,4 +1,3 @@
-import type OpenAI from 'openai';
 import type { ModelResponse, TokenUsage } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { AnswerShapeError } from '../malformed-answer.js';
@@ -20,9 +19,22 @@ export interface ChatSettings {
   readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** The part of a chat completion the provider reads. */
+interface ChatCompletion {
+  readonly choices: readonly { readonly index: number; readonly message?: { readonly content?: string | null } }[];
+  readonly usage?: WireUsage | null;
+}
+
+/** The `usage` object of the OpenAI wire format. */
+export interface WireUsage {
+  readonly prompt_tokens?: number;
+  readonly completion_tokens?: number;
+  readonly total_tokens?: number;
+}
+
 /** The chat completions request for one row; unset settings are not sent. */
-export function chatBody(c: ChatSettings, input: string): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
-  const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [];
+export function chatBody(c: ChatSettings, input: string): Record<string, unknown> {
+  const messages: { role: 'system' | 'user'; content: string }[] = [];
   if (c.systemPrompt.length > 0) messages.push({ role: 'system', content: c.systemPrompt });
   messages.push({ role: 'user', content: input });
   const body: Record<string, unknown> = { ...c.extraBody };
@@ -36,12 +48,12 @@ export function chatBody(c: ChatSettings, input: string): OpenAI.Chat.Completion
   if (c.n !== undefined) body['n'] = c.n;
   if (c.seed !== undefined) body['seed'] = c.seed;
   if (c.responseFormat !== undefined) body['response_format'] = { type: c.responseFormat };
-  return body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+  return body;
 }
 
 /** One output row per choice, in choice order, with the completion's usage; AnswerShapeError when the body is not a completion. */
 export function chatResponse(json: unknown): ModelResponse {
-  const completion = json as OpenAI.Chat.Completions.ChatCompletion | null;
+  const completion = json as ChatCompletion | null;
   if (completion === null || typeof completion !== 'object' || !Array.isArray(completion.choices)) throw new AnswerShapeError("no 'choices' array");
   const rows = [...completion.choices]
     .sort((a, b) => a.index - b.index)
@@ -50,7 +62,7 @@ export function chatResponse(json: unknown): ModelResponse {
   return usage ? { rows, usage } : { rows };
 }
 
-function mapUsage(usage: OpenAI.CompletionUsage | undefined | null): TokenUsage | undefined {
+function mapUsage(usage: WireUsage | undefined | null): TokenUsage | undefined {
   if (!usage) return undefined;
   const promptTokens = usage.prompt_tokens ?? 0;
   const completionTokens = usage.completion_tokens ?? 0;

@@ -1,6 +1,12 @@
-import type OpenAI from 'openai';
 import type { ModelResponse, TokenUsage } from '../../spi/model-provider.js';
 import { AnswerShapeError } from '../malformed-answer.js';
+import type { WireUsage } from './chat-body.js';
+
+/** The part of an embeddings answer the provider reads. */
+interface EmbeddingAnswer {
+  readonly data?: readonly { readonly index: number; readonly embedding?: unknown }[];
+  readonly usage?: WireUsage | null;
+}
 
 /** The embedding settings of the OpenAI wire format, shared by the openai and azureopenai providers. */
 export interface EmbeddingSettings {
@@ -12,19 +18,19 @@ export interface EmbeddingSettings {
 }
 
 /** The embeddings request for the texts of a batch: a single string for one text. */
-export function embeddingBody(c: EmbeddingSettings, texts: readonly string[]): OpenAI.EmbeddingCreateParams {
+export function embeddingBody(c: EmbeddingSettings, texts: readonly string[]): Record<string, unknown> {
   const body: Record<string, unknown> = { ...c.extraBody };
   if (c.model !== undefined) body['model'] = c.model;
   body['input'] = texts.length === 1 ? texts[0] : [...texts];
-  // encoding_format is explicit: without it the SDK asks for base64 and decodes it itself.
+  // Explicit: the rows need floats, and a compatible server may default to base64.
   body['encoding_format'] = 'float';
   if (c.dimension !== undefined) body['dimensions'] = c.dimension;
-  return body as unknown as OpenAI.EmbeddingCreateParams;
+  return body;
 }
 
 /** One response per text, in the order of `texts`, each with its share of the batch's usage; AnswerShapeError when the body does not fit. */
 export function embeddingResponses(json: unknown, texts: readonly string[]): ModelResponse[] {
-  const response = json as OpenAI.CreateEmbeddingResponse | null;
+  const response = json as EmbeddingAnswer | null;
   const data = response !== null && typeof response === 'object' ? response.data : undefined;
   if (!Array.isArray(data)) throw new AnswerShapeError("no 'data' array");
   if (data.length !== texts.length) throw new AnswerShapeError(`expected ${texts.length} embeddings, got ${data.length}`);

@@ -1,9 +1,8 @@
-import OpenAI from 'openai';
 import type { Logger } from '../../spi/logger.js';
 import type { ModelClient, ModelResponse } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { fingerprint } from '../fingerprint.js';
-import { linkedSignal } from '../linked-signal.js';
+import { HttpClient } from '../http-client.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { sendNonNullTexts } from '../send-non-null-texts.js';
 import { textOf } from '../text-of.js';
@@ -12,7 +11,7 @@ import { chatBody, chatResponse, type ChatSettings } from './chat-body.js';
 import { embeddingBody, embeddingResponses, type EmbeddingSettings } from './embedding-body.js';
 import type { OpenAITask } from './endpoint.js';
 import { decodeAnswer } from '../malformed-answer.js';
-import { makeRedactor, toModelCallError } from './openai-errors.js';
+import { makeRedactor, openAIError } from './openai-errors.js';
 
 /** What the chat and embedding clients of the OpenAI wire format need (the openai and azureopenai providers). */
 export interface OpenAIWireConfig extends ChatSettings, EmbeddingSettings {
@@ -30,19 +29,14 @@ export interface OpenAIClientConfig extends OpenAIWireConfig {
   readonly extraBody: Readonly<Record<string, unknown>>;
 }
 
-/** The SDK a provider set up, and how its client sends. */
+/** Where a provider's requests go and how they authenticate. */
 export interface OpenAIWire {
   readonly quotaKey: string;
-  readonly sdk: OpenAI;
-  /** Hand the SDK a child of the caller's signal per request (linked-signal.ts) instead of the caller's own. */
-  readonly linkSignals: boolean;
+  /** The URL of a task path ('/chat/completions', '/embeddings'), query included. */
+  url(path: string): string;
+  /** Authentication headers sent with every request. */
+  readonly authHeaders: Readonly<Record<string, string>>;
 }
-
-/**
- * The framework times out each attempt (`client-timeout`) and each row through the AbortSignal;
- * the SDK's own timer is only a backstop (a day: setTimeout overflows above 2^31 ms).
- */
-export const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** `provider|base URL|model|key:<sha-256 prefix>`: never the key itself. */
 export function openAIQuotaKey(config: Pick<OpenAIClientConfig, 'baseURL' | 'model' | 'apiKey'>): string {
@@ -50,67 +44,56 @@ export function openAIQuotaKey(config: Pick<OpenAIClientConfig, 'baseURL' | 'mod
 }
 
 export function createOpenAIClient(config: OpenAIClientConfig, log: Logger): ModelClient {
-  const sdk = new OpenAI({
-    apiKey: config.apiKey,
-    baseURL: config.baseURL,
-    defaultQuery: { ...config.query },
-    maxRetries: 0,
-    timeout: SDK_TIMEOUT_MS,
-    // Explicit nulls stop the SDK from picking these up from the daemon's environment.
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    logLevel: 'off',
-  });
-  return createOpenAIWireClient(config, { quotaKey: openAIQuotaKey(config), sdk, linkSignals: true }, log);
+  const wire: OpenAIWire = {
+    quotaKey: openAIQuotaKey(config),
+    url: (path) => withQuery(`${config.baseURL}${path}`, config.query),
+    authHeaders: { authorization: `Bearer ${config.apiKey}` },
+  };
+  return createOpenAIWireClient(config, wire, log);
 }
 
 export function createOpenAIWireClient(config: OpenAIWireConfig, wire: OpenAIWire, log: Logger): ModelClient {
   return config.task === 'chat' ? new OpenAIChatClient(config, wire, log) : new OpenAIEmbeddingClient(config, wire, log);
 }
 
+/** `url` with `query` appended (encoded), as the SDKs send their default query. */
+export function withQuery(url: string, query: Readonly<Record<string, string>>): string {
+  const search = new URLSearchParams(query).toString();
+  return search.length > 0 ? `${url}?${search}` : url;
+}
+
 abstract class OpenAIClientBase {
   readonly quotaKey: string;
   protected readonly config: OpenAIWireConfig;
-  protected readonly sdk: OpenAI;
   protected readonly noteNullInput: () => void;
+  readonly #http = new HttpClient();
+  readonly #url: string;
+  readonly #headers: Readonly<Record<string, string>>;
   readonly #redact: (text: string) => string;
-  readonly #linkSignals: boolean;
 
   constructor(config: OpenAIWireConfig, wire: OpenAIWire, log: Logger) {
     this.config = config;
     this.quotaKey = wire.quotaKey;
-    this.sdk = wire.sdk;
-    this.#linkSignals = wire.linkSignals;
+    this.#url = wire.url(config.task === 'chat' ? '/chat/completions' : '/embeddings');
+    this.#headers = { 'content-type': 'application/json', accept: 'application/json', ...wire.authHeaders };
     this.#redact = makeRedactor(config.apiKey);
     this.noteNullInput = nullInputWarning(log);
   }
 
   /**
-   * One SDK request, its 2xx body read here rather than by the SDK: the SDK would hand back an
-   * HTML page as a string and throw a bare SyntaxError for broken JSON, losing the status and
-   * content type the malformed-answer error names. Failures become ModelCallErrors, or the abort
-   * reason once `signal` aborted.
+   * One POST of `body`: a non-2xx answer becomes a ModelCallError (openAIError), a 2xx body is
+   * read by `decode` (malformed answers named with status and content type), and an abort of
+   * `signal` rejects with its reason.
    */
-  protected async send<T>(
-    signal: AbortSignal,
-    request: (signal: AbortSignal) => { asResponse(): Promise<Response> },
-    decode: (json: unknown) => T,
-  ): Promise<T> {
-    const link = this.#linkSignals ? linkedSignal(signal) : undefined;
-    try {
-      const response = await request(link?.signal ?? signal).asResponse();
-      const answer = { status: response.status, headers: response.headers, text: await response.text() };
-      return decodeAnswer(answer, decode, this.#redact);
-    } catch (err) {
-      throw signal.aborted ? signal.reason : toModelCallError(err, this.#redact);
-    } finally {
-      link?.dispose();
-    }
+  protected async send<T>(signal: AbortSignal, body: Record<string, unknown>, decode: (json: unknown) => T): Promise<T> {
+    const answer = await this.#http.post(this.#url, { headers: this.#headers, body: JSON.stringify(body) }, { signal, redact: this.#redact });
+    if (answer.status < 200 || answer.status >= 300) throw openAIError(answer, this.#redact);
+    return decodeAnswer(answer, decode, this.#redact);
   }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.#http.close();
+  }
 }
 
 class OpenAIChatClient extends OpenAIClientBase implements ModelClient {
@@ -125,7 +108,7 @@ class OpenAIChatClient extends OpenAIClientBase implements ModelClient {
       return { rows: [] };
     }
     const body = chatBody(this.config, textOf(input));
-    return this.send(opts.signal, (signal) => this.sdk.chat.completions.create(body, { signal, maxRetries: 0 }), chatResponse);
+    return this.send(opts.signal, body, chatResponse);
   }
 }
 
@@ -149,7 +132,7 @@ class OpenAIEmbeddingClient extends OpenAIClientBase implements ModelClient {
   callBatch(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]> {
     return sendNonNullTexts(batch, this.noteNullInput, async (texts) => {
       const body = embeddingBody(this.config, texts);
-      return this.send(opts.signal, (signal) => this.sdk.embeddings.create(body, { signal, maxRetries: 0 }), (json) => embeddingResponses(json, texts));
+      return this.send(opts.signal, body, (json) => embeddingResponses(json, texts));
     });
   }
 }

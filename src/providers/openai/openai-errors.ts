@@ -1,6 +1,6 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { ModelCallError } from '../../spi/model-provider.js';
-import { causeChain } from '../cause-chain.js';
+import type { HttpAnswer } from '../http-client.js';
+import { isRecord, parseJson } from '../parse-json.js';
 import { responseHeaders } from '../response-headers.js';
 import { parseRetryAfter } from '../retry-after.js';
 
@@ -11,32 +11,34 @@ import { parseRetryAfter } from '../retry-after.js';
 const NEVER_RETRY = new Set(['insufficient_quota', 'arrearage', 'throttling.allocationquota', 'billing_hard_limit_reached']);
 
 /**
- * Maps an SDK error to the runtime's three kinds, as the OpenAI SDK's own retry rule does
- * (408/409/429/5xx retryable, `x-should-retry` overrides) minus its retries. The message is
- * passed through `redact`, and the SDK error is not kept as cause: its body may quote the key.
+ * Maps a non-2xx answer to the runtime's three kinds by the OpenAI SDK's own retry rule
+ * (408/409/429/5xx retryable, `x-should-retry` overrides), with the SDK's message
+ * (`<status> <error.message>`), passed through `redact`.
  */
-export function toModelCallError(err: unknown, redact: (text: string) => string): ModelCallError {
-  if (err instanceof ModelCallError) return err;
-  if (err instanceof APIUserAbortError) return new ModelCallError('transient', 'request aborted');
-  if (err instanceof APIConnectionTimeoutError) return new ModelCallError('transient', 'request timed out');
-  if (err instanceof APIConnectionError) return new ModelCallError('transient', redact(`connection error: ${causeChain(err)}`));
-  if (err instanceof APIError && typeof err.status === 'number') {
-    const status = err.status;
-    const retryAfterMs = parseRetryAfter(err.headers);
-    const codes = [err.code, err.type].filter((c): c is string => typeof c === 'string').map((c) => c.toLowerCase());
-    const message = redact(err.message);
-    const headers = responseHeaders(err.headers);
-    const opts = retryAfterMs === undefined ? { status, headers } : { status, retryAfterMs, headers };
-    const shouldRetry = err.headers?.get('x-should-retry')?.toLowerCase();
-    if (codes.some((c) => NEVER_RETRY.has(c))) return new ModelCallError('fatal', message, { status, headers });
-    if (status === 429) return new ModelCallError(shouldRetry === 'false' ? 'fatal' : 'throttled', message, opts);
-    if (shouldRetry === 'true') return new ModelCallError('transient', message, opts);
-    if (shouldRetry === 'false') return new ModelCallError('fatal', message, { status, headers });
-    if (status === 408 || status === 409 || status >= 500) return new ModelCallError('transient', message, opts);
-    return new ModelCallError('fatal', message, { status, headers });
-  }
-  if (err instanceof OpenAIError) return new ModelCallError('fatal', redact(err.message));
-  return new ModelCallError('fatal', redact(`unexpected error: ${err instanceof Error ? err.message : String(err)}`));
+export function openAIError(answer: HttpAnswer, redact: (text: string) => string): ModelCallError {
+  const { status } = answer;
+  const json = parseJson(answer.text);
+  const error = isRecord(json) ? json['error'] : undefined;
+  const detail = isRecord(error) ? error : {};
+  const retryAfterMs = parseRetryAfter(answer.headers);
+  const codes = [detail['code'], detail['type']].filter((c): c is string => typeof c === 'string').map((c) => c.toLowerCase());
+  const message = redact(`${status} ${errorText(error, json === undefined ? answer.text : undefined)}`);
+  const headers = responseHeaders(answer.headers);
+  const opts = retryAfterMs === undefined ? { status, headers } : { status, retryAfterMs, headers };
+  const shouldRetry = answer.headers.get('x-should-retry')?.toLowerCase();
+  if (codes.some((c) => NEVER_RETRY.has(c))) return new ModelCallError('fatal', message, { status, headers });
+  if (status === 429) return new ModelCallError(shouldRetry === 'false' ? 'fatal' : 'throttled', message, opts);
+  if (shouldRetry === 'true') return new ModelCallError('transient', message, opts);
+  if (shouldRetry === 'false') return new ModelCallError('fatal', message, { status, headers });
+  if (status === 408 || status === 409 || status >= 500) return new ModelCallError('transient', message, opts);
+  return new ModelCallError('fatal', message, { status, headers });
+}
+
+/** The SDK's wording: the error's message, else the error as JSON, else a body that was not JSON. */
+function errorText(error: unknown, nonJsonBody: string | undefined): string {
+  if (isRecord(error) && error['message']) return typeof error['message'] === 'string' ? error['message'] : JSON.stringify(error['message']);
+  if (error) return JSON.stringify(error);
+  return nonJsonBody || 'status code (no body)';
 }
 
 /** Removes the key, and the masked forms servers echo ('Incorrect API key provided: sk-ab...yz'). */
