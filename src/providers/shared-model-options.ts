@@ -32,7 +32,7 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'int', min: 1 },
       description:
         'Requests per minute allowed on this quota (provider + base URL + model + key), shared by every job of the daemon. ' +
-        'Enforced as a token bucket refilled evenly at 97% of this rate with a burst of a quarter second; ' +
+        'Enforced as a token bucket refilled evenly at 97% of this rate with a burst of the remaining 3% of a second (at least 1), so no 1-second window exceeds its share; ' +
         'lowered automatically after a 429 and raised back slowly. Unset: no request limit.',
     },
     {

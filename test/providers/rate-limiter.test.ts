@@ -20,7 +20,11 @@ describe('limiter plan', () => {
   it('turns per-minute limits into bucket rates with a small burst', () => {
     const p = planLimits({ requestsPerMinute: 600, tokensPerMinute: 6000, maxConcurrent: 4 });
     expect(p.requests?.tokensPerSecond).toBeCloseTo(9.7, 9);
-    expect(p.requests?.maximum).toBe(3);
+    expect(p.requests?.maximum).toBe(1);
+    // A full bucket plus one second of refill stays within the per-second quota.
+    const fast = planLimits({ requestsPerMinute: 6_000 }).requests!;
+    expect(fast.maximum).toBe(3);
+    expect(fast.maximum + fast.tokensPerSecond).toBeLessThanOrEqual(100);
     expect(p.tokens).toEqual({ perTick: 25, maximum: 1000 });
     expect(p.maxConcurrent).toBe(4);
     expect(planLimits({ requestsPerMinute: 6 }).requests?.maximum).toBe(1);
