@@ -81,8 +81,8 @@ type MutableStats = { -readonly [K in keyof ModelStats]: ModelStats[K] };
  * columns.
  *
  * - 429 (throttled): the whole quota pauses for Retry-After (or a backoff step when absent), its
- *   rate is lowered, and the row tries again, never counted against `retry-num`: backpressure,
- *   bounded by the per-row timeout.
+ *   rate is lowered, and the row tries again, never counted against `retry-num`: backpressure.
+ *   The wait for quota does not spend the per-row timeout (row-budget.ts).
  * - every other failure, and the per-row timeout, goes to `decideFailure`: retry after a backoff
  *   wait, let the row go ('ignore') or fail the job.
  * A row let go by a model that declares error columns is answered `{ ok: true }` with one row: the

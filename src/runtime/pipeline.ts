@@ -13,7 +13,7 @@ import { isPermanentFailure } from '../spi/sink.js';
 import { Semaphore } from './semaphore.js';
 import { SinkWriter } from './sink-writer.js';
 import type { WorkUnit } from './work-unit.js';
-import { abortable } from '../util/abortable.js';
+import { abortable } from '../spi/abortable.js';
 
 export interface PipelineStats {
   recordsIn: number;
@@ -124,7 +124,7 @@ export class Pipeline {
   /** Counters so far (a copy). */
   get stats(): PipelineStats {
     const failures = Object.fromEntries(FAILURE_STAGES.map((s) => [s, { ...this.#stats.failures[s] }])) as Record<FailureStage, FailureCounts>;
-    return { ...this.#stats, failures, sinkRetries: this.#writer.writeRetries };
+    return { ...this.#stats, failures, predictionsDropped: failures.predict.dropped, sinkRetries: this.#writer.writeRetries };
   }
 
   get failure(): Error | undefined {
@@ -325,7 +325,6 @@ export class Pipeline {
     const deadLetter = unit.record.deadLetter?.bind(unit.record);
     if (!deadLetter) {
       counts.dropped++;
-      if (failure.stage === 'predict') this.#stats.predictionsDropped++;
       this.#log.warn({ code: 'PD4102', ...where, err: failure.error.message }, 'row failed; dropped (no dead-letter queue)');
       this.#settle(unit, 'ack');
       return;
