@@ -9,6 +9,7 @@ import type { KafkaTableOptions } from './kafka-table-options.js';
 import { kafkajsLogCreator } from './kafkajs-log-creator.js';
 import type { RecordEncoder } from './record-codec.js';
 import { sinkPartitioner } from './sink-partitioner.js';
+import { abortable } from '../../src/spi/abortable.js';
 
 export interface KafkaSinkConfig {
   readonly table: string;
@@ -94,20 +95,3 @@ export class KafkaSink implements Sink {
   }
 }
 
-/** Stops waiting at abort; the send itself cannot be cancelled, and its records are simply not acked. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}

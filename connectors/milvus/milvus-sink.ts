@@ -6,6 +6,7 @@ import type { Row } from '../../src/types/data-type.js';
 import { MilvusConnectorError } from './milvus-connector-error.js';
 import { fieldsToCreate, isVectorColumn, rowEncoder, type MilvusField, type MilvusSchema, type RowEncoder } from './milvus-schema.js';
 import type { MilvusTableOptions } from './milvus-table-options.js';
+import { abortable } from '../../src/spi/abortable.js';
 
 export interface MilvusSinkConfig {
   readonly table: TableDefinition;
@@ -218,15 +219,3 @@ function asConnectorError(err: unknown, doing: string): MilvusConnectorError {
   return new MilvusConnectorError('PD4344', `${doing}: ${reason}`, { cause: err });
 }
 
-/** Gives up waiting at a hard stop; an upsert still in flight may land, which a replay rewrites idempotently. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
-    );
-  });
-}

@@ -1,6 +1,6 @@
 import { ModelCallError } from '../spi/model-provider.js';
 import type { Clock } from './clock.js';
-import { abortable } from '../util/abortable.js';
+import { abortable } from '../spi/abortable.js';
 
 /** An attempt that ran out of `client-timeout`: transient, no HTTP status. */
 export class AttemptTimeoutError extends ModelCallError {
