@@ -6,6 +6,7 @@ import { Pipeline, type PipelineStats } from '../runtime/pipeline.js';
 import type { JobState } from '../runtime/job-state.js';
 import { RestartStrategy, type RestartClock, type RestartStrategyConfig } from '../runtime/restart-strategy.js';
 import type { Logger } from '../spi/logger.js';
+import type { PartitionProgress } from '../spi/source.js';
 import type { ModelFunction } from '../spi/model-provider.js';
 import type { Registry } from '../spi/registry.js';
 import { bindPipeline, type BindContext } from './bind-pipeline.js';
@@ -40,7 +41,15 @@ export interface JobStatus {
   readonly id: string;
   readonly file: string;
   readonly state: JobLifecycleState;
-  readonly pipelines: ReadonlyArray<{ name: string; state: JobState; error?: string; stats: PipelineStats; inFlight: number }>;
+  readonly pipelines: ReadonlyArray<{
+    name: string;
+    state: JobState;
+    error?: string;
+    stats: PipelineStats;
+    inFlight: number;
+    /** The source's partitions (committed offset, end offset, lag), when it has any. */
+    partitions?: readonly PartitionProgress[];
+  }>;
   /** Restarts the strategy made so far (since the file was loaded). */
   readonly restarts: number;
   /** While RESTARTING: which restart since the last backoff reset, and when it happens (ms since epoch). */

@@ -58,6 +58,21 @@ export interface SourceContext {
   readonly log: Logger;
 }
 
+/**
+ * How far a source has read one of its partitions, for status and lag (Kafka: one topic-partition
+ * assigned to this member). Offsets are strings (Kafka offsets are int64); `lag` = end - committed,
+ * absent while either is unknown.
+ */
+export interface PartitionProgress {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset this source will resume from after a restart (what it committed). */
+  readonly committedOffset?: string;
+  /** The partition's end offset (high watermark) as last seen. */
+  readonly endOffset?: string;
+  readonly lag?: number;
+}
+
 export interface Source {
   /**
    * Kafka Connect's `errors.tolerance` for failures outside the model (decode, expressions, sink
@@ -70,4 +85,6 @@ export interface Source {
   run(ctx: SourceContext): Promise<void>;
   /** After the pipeline drained: final commit, then release clients. Idempotent. */
   close(): Promise<void>;
+  /** Per-partition progress for status and metrics; absent for sources without partitions. */
+  progress?(): readonly PartitionProgress[];
 }
