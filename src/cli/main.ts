@@ -12,6 +12,7 @@ import { modelSpecFor } from '../providers/index.js';
 import type { CatalogContext } from '../catalog/catalog-context.js';
 import { DiagnosticsError, formatDiagnostics } from '../errors/diagnostic.js';
 import { PredictdError } from '../errors/predictd-error.js';
+import { fmtCommand } from './fmt-command.js';
 
 const USAGE = `predictd: run Flink SQL ML_PREDICT jobs over Kafka
 
@@ -19,6 +20,7 @@ Usage:
   predictd run [--jobs <dir>] [--config <file>] [--log-level <level>]
   predictd validate [--strict] <file.sql>...
   predictd explain <file.sql>...
+  predictd fmt [--check] <file.sql>... (predictd fmt --help)
   predictd --help | --version
 
 run        runs every *.sql file of the jobs folder, one job per file, and reloads them on change;
@@ -27,11 +29,14 @@ validate   checks job files (syntax, names, types, WITH options); exit 1 with ev
            An option naming an environment variable that is not set is a warning (exit 0);
            --strict makes it an error (exit 1)
 explain    prints the plan of each INSERT: source -> stages -> sink
+fmt        rewrites job files in canonical layout, comments kept; --check exits 1 when a file would change
 
 Configuration: --config <file> (JSON), else config/predictd.json when present; PREDICTD_* environment
 variables override it (see docs/operations.md).`;
 
 async function main(argv: string[]): Promise<number> {
+  // It parses its own flags (--check, --help), so it goes before the daemon's options are parsed.
+  if (argv[0] === 'fmt') return fmtCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
