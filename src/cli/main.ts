@@ -13,6 +13,7 @@ import type { CatalogContext } from '../catalog/catalog-context.js';
 import { DiagnosticsError, formatDiagnostics } from '../errors/diagnostic.js';
 import { PredictdError } from '../errors/predictd-error.js';
 import { fmtCommand } from './fmt-command.js';
+import { testCommand } from './test-command.js';
 
 const USAGE = `predictd: run Flink SQL ML_PREDICT jobs over Kafka
 
@@ -20,6 +21,7 @@ Usage:
   predictd run [--jobs <dir>] [--config <file>] [--log-level <level>]
   predictd validate [--strict] <file.sql>...
   predictd explain <file.sql>...
+  predictd test <job.sql>...          (predictd test --help)
   predictd fmt [--check] <file.sql>... (predictd fmt --help)
   predictd --help | --version
 
@@ -29,13 +31,15 @@ validate   checks job files (syntax, names, types, WITH options); exit 1 with ev
            An option naming an environment variable that is not set is a warning (exit 0);
            --strict makes it an error (exit 1)
 explain    prints the plan of each INSERT: source -> stages -> sink
+test       runs a job in-process on fixture rows and mocked models, compares the sink rows (exit 1 on a diff)
 fmt        rewrites job files in canonical layout, comments kept; --check exits 1 when a file would change
 
 Configuration: --config <file> (JSON), else config/predictd.json when present; PREDICTD_* environment
 variables override it (see docs/operations.md).`;
 
 async function main(argv: string[]): Promise<number> {
-  // It parses its own flags (--check, --help), so it goes before the daemon's options are parsed.
+  // These parse their own flags (--check, --help), so they go before the daemon's options are parsed.
+  if (argv[0] === 'test') return testCommand(argv.slice(1));
   if (argv[0] === 'fmt') return fmtCommand(argv.slice(1));
   let parsed;
   try {
