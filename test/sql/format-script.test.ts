@@ -73,10 +73,48 @@ describe('formatScript comments', () => {
     expect(fmt('')).toBe('');
   });
 
-  it('leaves a statement with a comment inside exactly as written, and formats the others', () => {
-    const inner = "CREATE MODEL m\nINPUT (s STRING) OUTPUT (t STRING)\nWITH (\n'provider'='local', -- offline\n'task'='classification'\n);";
-    const source = `select   1 ;\n${inner}\nselect 2`;
-    expect(fmt(source)).toBe(`SELECT 1;\n\n${inner}\n\nSELECT 2;\n`);
+  it('keeps a comment next to the WITH option or column it follows on its line, or stands above', () => {
+    const source = [
+      'create table t (',
+      '  -- the key',
+      '  id bigint, -- never null',
+      '  body string /* raw */',
+      ") with ('connector'='print', -- for now",
+      "  /* debugging */ 'print-identifier'='t' -- shown",
+      ');',
+    ].join('\n');
+    const expected = [
+      'CREATE TABLE t (',
+      '  -- the key',
+      '  id BIGINT, -- never null',
+      '  body STRING /* raw */',
+      ') WITH (',
+      "  'connector' = 'print', -- for now",
+      '  /* debugging */',
+      "  'print-identifier' = 't' -- shown",
+      ');',
+      '',
+    ].join('\n');
+    expect(fmt(source)).toBe(expected);
+    expect(fmt(expected)).toBe(expected);
+  });
+
+  it('attaches comments to the options of CREATE MODEL, CREATE CONNECTION and ALTER MODEL SET', () => {
+    const source = "create model m input (s string) output (t string) with ('provider'='local', -- offline\n'task'='classification');\n" + "alter model m set ('task'='embedding' -- vectors\n);";
+    expect(fmt(source)).toBe(
+      "CREATE MODEL m\nINPUT (s STRING)\nOUTPUT (t STRING)\nWITH (\n  'provider' = 'local', -- offline\n  'task' = 'classification'\n);\n\n" +
+        "ALTER MODEL m SET (\n  'task' = 'embedding' -- vectors\n);\n",
+    );
+  });
+
+  it('leaves a statement exactly as written when a comment inside it belongs to no column or option, and formats the others', () => {
+    const inner = 'INSERT INTO t\nSELECT id,\n  body -- the text\nFROM s';
+    const source = `select   1 ;\n${inner};\nselect 2`;
+    expect(fmt(source)).toBe(`SELECT 1;\n\n${inner};\n\nSELECT 2;\n`);
+    const inOption = "CREATE TABLE t (id BIGINT) WITH ('connector' /* which */ = 'print');";
+    expect(fmt(inOption)).toBe(`${inOption}\n`);
+    const afterLast = "CREATE TABLE t (id BIGINT) WITH ('connector' = 'print'\n-- end\n);";
+    expect(fmt(afterLast)).toBe(`${afterLast}\n`);
   });
 
   it('counts a comment between the last token and the ; as inside the statement', () => {
