@@ -6,9 +6,12 @@ import { formatScript } from '../../src/sql/printer/format-script.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Every .sql under config/ and the SQL fixtures (the seeds' SQL is copied there as seed-*.sql). */
+/**
+ * Every .sql under config/, the SQL fixtures (the seeds' SQL is copied there as seed-*.sql) and
+ * the catalog fixtures (valid SQL, with `-- expect:` header comments).
+ */
 function sqlFiles(): Array<{ name: string; source: string }> {
-  const dirs = ['config/jobs', 'test/fixtures/sql/valid'];
+  const dirs = ['config/jobs', 'test/fixtures/sql/valid', 'test/fixtures/catalog/valid', 'test/fixtures/catalog/invalid'];
   return dirs.flatMap((dir) =>
     readdirSync(ROOT + dir)
       .filter((n) => n.endsWith('.sql'))
@@ -32,6 +35,14 @@ describe('formatScript over every job file and seed', () => {
     const names = files.map((f) => f.name);
     expect(names).toContain('config/jobs/movie-sentiment.sql');
     for (const seed of ['seed-000-', 'seed-001-', 'seed-002-', 'seed-003-', 'seed-004-']) expect(names.some((n) => n.includes(seed)), seed).toBe(true);
+  });
+
+  it('reports the SQL error fixtures instead of formatting them, and never throws', () => {
+    const dir = `${ROOT}test/fixtures/sql/invalid/`;
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.sql'))) {
+      const result = formatScript(readFileSync(dir + name, 'utf8'), name);
+      expect(result.ok, name).toBe(false);
+    }
   });
 
   describe.each(files)('$name', ({ source }) => {
