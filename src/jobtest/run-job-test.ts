@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ModelEntry, TableEntry } from '../catalog/catalog-entries.js';
 import { bindPipeline } from '../daemon/bind-pipeline.js';
-import { compileJob } from '../daemon/compile-job.js';
+import { compileJob, redactSecretOptions } from '../daemon/compile-job.js';
 import { loadDaemonConfig } from '../daemon/daemon-config.js';
 import { createDefaultRegistry } from '../daemon/default-registry.js';
 import type { PipelinePlan } from '../planner/pipeline-plan.js';
@@ -95,7 +95,8 @@ export async function runJobTest(jobFile: string, opts: RunJobTestOptions = {}):
   if (!definition) problems.throwIfAny();
   const shape = shapeOf(plan);
   const mockLog: MockLog = { unanswered: [] };
-  const prepared = prepare(shape, definition!, { file: jobFile, source }, problems, mockLog);
+  // Problems quoting the job file quote it as the daemon does: credential values blanked.
+  const prepared = prepare(shape, definition!, { file: jobFile, source: redactSecretOptions(source) }, problems, mockLog);
   problems.throwIfAny();
 
   const { log, notes } = collectingLogger();
@@ -122,7 +123,8 @@ export async function runJobTest(jobFile: string, opts: RunJobTestOptions = {}):
 
 /** A log line that only says again what the report already shows: the failure, or an input without an answer. */
 function repeats(note: string, failure: string | undefined): boolean {
-  if (failure !== undefined && failure.endsWith(note.slice(note.lastIndexOf(': ') + 2))) return true;
+  const cause = note.slice(note.lastIndexOf(': ') + 2);
+  if (failure !== undefined && note.includes(': ') && failure.endsWith(cause)) return true;
   return note.includes(NO_ANSWER);
 }
 
