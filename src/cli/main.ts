@@ -21,8 +21,8 @@ Usage:
   predictd run [--jobs <dir>] [--config <file>] [--log-level <level>]
   predictd validate [--strict] <file.sql>...
   predictd explain <file.sql>...
-  predictd test <job.sql>...          (predictd test --help)
-  predictd fmt [--check] <file.sql>... (predictd fmt --help)
+  predictd test <job.sql | dir>...     (runs each job on its JOB.test.json; predictd test --help)
+  predictd fmt [--check] <file.sql>... (canonical layout, comments kept; predictd fmt --help)
   predictd --help | --version
 
 run        runs every *.sql file of the jobs folder, one job per file, and reloads them on change;
@@ -31,8 +31,6 @@ validate   checks job files (syntax, names, types, WITH options); exit 1 with ev
            An option naming an environment variable that is not set is a warning (exit 0);
            --strict makes it an error (exit 1)
 explain    prints the plan of each INSERT: source -> stages -> sink
-test       runs a job in-process on fixture rows and mocked models, compares the sink rows (exit 1 on a diff)
-fmt        rewrites job files in canonical layout, comments kept; --check exits 1 when a file would change
 
 Configuration: --config <file> (JSON), else config/predictd.json when present; PREDICTD_* environment
 variables override it (see docs/operations.md).`;
