@@ -9,6 +9,7 @@ const FAMILIES: Array<[RegExp, string, string]> = [
   [/^PD42/, 'PD42xx: model providers', 'Calls to model APIs, rate limits and retries. Messages never contain credentials.'],
   [/^PD43/, 'PD43xx: connectors and formats', 'Reading and writing Kafka, Milvus and the formats.'],
   [/^PD44/, 'PD44xx: row evaluation', 'A row that fails while an expression is evaluated (for example CAST of a bad number). The job stops before the failed record; nothing past it is committed.'],
+  [/^PD51/, 'PD51xx: job-file tools', '`predictd test` (test definitions, fixtures, mocked answers, expected rows; see docs/testing-jobs.md) and `predictd fmt`. Exit code 2, with `file:line:col` where there is a file.'],
   [/^PD5/, 'PD5xxx: daemon and configuration', 'Start-up, configuration and the command line.'],
 ];
 

@@ -12,6 +12,8 @@ import { modelSpecFor } from '../providers/index.js';
 import type { CatalogContext } from '../catalog/catalog-context.js';
 import { DiagnosticsError, formatDiagnostics } from '../errors/diagnostic.js';
 import { PredictdError } from '../errors/predictd-error.js';
+import { fmtCommand } from './fmt-command.js';
+import { testCommand } from './test-command.js';
 
 const USAGE = `predictd: run Flink SQL ML_PREDICT jobs over Kafka
 
@@ -19,6 +21,8 @@ Usage:
   predictd run [--jobs <dir>] [--config <file>] [--log-level <level>]
   predictd validate [--strict] <file.sql>...
   predictd explain <file.sql>...
+  predictd test <job.sql | dir>...     (runs each job on its JOB.test.json; predictd test --help)
+  predictd fmt [--check] <file.sql>... (canonical layout, comments kept; predictd fmt --help)
   predictd --help | --version
 
 run        runs every *.sql file of the jobs folder, one job per file, and reloads them on change;
@@ -32,6 +36,9 @@ Configuration: --config <file> (JSON), else config/predictd.json when present; P
 variables override it (see docs/operations.md).`;
 
 async function main(argv: string[]): Promise<number> {
+  // These parse their own flags (--check, --help), so they go before the daemon's options are parsed.
+  if (argv[0] === 'test') return testCommand(argv.slice(1));
+  if (argv[0] === 'fmt') return fmtCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

@@ -4,7 +4,7 @@
  */
 export * from './ast/index.js';
 export { tokenize, type TokenizeResult } from './tokenizer.js';
-export type { Token, TokenKind } from './token.js';
+export type { Comment, Token, TokenKind } from './token.js';
 export { RESERVED_WORDS, isReservedWord, needsQuoting } from './keywords.js';
 export { PRECEDENCE, BINARY_PRECEDENCE } from './precedence.js';
 export { parseScript, parseScriptOrThrow, parseExpression, type ParseScriptResult } from './parser/parse-script.js';

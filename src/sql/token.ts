@@ -17,3 +17,14 @@ export interface Token {
   readonly keyword: string;
   readonly span: Span;
 }
+
+/**
+ * A line comment (`--` to the end of the line) or a block comment (slash-star to star-slash). Comments are not tokens (the parser never sees them); the
+ * tokenizer keeps them aside so tools that rewrite a file (`predictd fmt`) can put them back.
+ */
+export interface Comment {
+  readonly kind: 'line' | 'block';
+  /** The exact text, delimiters included; a line comment without its line break. */
+  readonly text: string;
+  readonly span: Span;
+}

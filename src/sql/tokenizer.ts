@@ -1,12 +1,14 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { SourcePosition } from './source-position.js';
-import type { Token, TokenKind } from './token.js';
+import type { Comment, Token, TokenKind } from './token.js';
 
 export interface TokenizeResult {
   /** Always ends with one `eof` token. */
   readonly tokens: Token[];
   readonly diagnostics: Diagnostic[];
+  /** Every complete comment, in source order (an unterminated one is a diagnostic instead). */
+  readonly comments: Comment[];
 }
 
 const IDENT_START = /[\p{L}_]/u;
@@ -29,6 +31,7 @@ class Tokenizer {
   private readonly positions: SourcePosition;
   private readonly tokens: Token[] = [];
   private readonly diagnostics: Diagnostic[] = [];
+  private readonly comments: Comment[] = [];
   private pos = 0;
 
   constructor(private readonly source: string) {
@@ -53,7 +56,7 @@ class Tokenizer {
     const last = this.tokens[this.tokens.length - 1];
     const end = last ? last.span.end : 0;
     this.tokens.push(this.token('eof', end, end, ''));
-    return { tokens: this.tokens, diagnostics: this.diagnostics };
+    return { tokens: this.tokens, diagnostics: this.diagnostics, comments: this.comments };
   }
 
   private token(kind: TokenKind, start: number, end: number, value: string): Token {
@@ -80,8 +83,16 @@ class Tokenizer {
   }
 
   private skipLineComment(): void {
+    const start = this.pos;
     const end = this.source.indexOf('\n', this.pos);
     this.pos = end < 0 ? this.source.length : end + 1;
+    // The text stops before the line break (and a CR before it): the break belongs to the layout.
+    const textEnd = end < 0 ? this.source.length : end > start && this.source[end - 1] === '\r' ? end - 1 : end;
+    this.comment('line', start, textEnd);
+  }
+
+  private comment(kind: Comment['kind'], start: number, end: number): void {
+    this.comments.push({ kind, text: this.source.slice(start, end), span: this.positions.span(start, end) });
   }
 
   private skipBlockComment(): void {
@@ -89,6 +100,7 @@ class Tokenizer {
     const end = this.source.indexOf('*/', this.pos + 2);
     if (end >= 0) {
       this.pos = end + 2;
+      this.comment('block', start, this.pos);
       return;
     }
     this.pos = this.source.length;

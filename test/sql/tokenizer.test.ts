@@ -105,3 +105,20 @@ describe('tokenize', () => {
     expect(tokenize('1e').diagnostics).toMatchObject([{ code: 'PD1006' }]);
   });
 });
+
+describe('tokenize comments', () => {
+  it('keeps each comment aside with its text and span, line comments without the line break', () => {
+    const { tokens, comments } = tokenize("a -- one\r\n/* two\n three */ b '-- no'");
+    expect(tokens.map((t) => t.kind)).toEqual(['ident', 'ident', 'string', 'eof']);
+    expect(comments).toEqual([
+      { kind: 'line', text: '-- one', span: { start: 2, end: 8, line: 1, col: 3 } },
+      { kind: 'block', text: '/* two\n three */', span: { start: 10, end: 26, line: 2, col: 1 } },
+    ]);
+  });
+
+  it('reports an unterminated block comment instead of keeping it', () => {
+    const { comments, diagnostics } = tokenize('a /* open');
+    expect(comments).toEqual([]);
+    expect(diagnostics.map((d) => d.code)).toEqual(['PD1002']);
+  });
+});

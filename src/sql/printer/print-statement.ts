@@ -14,11 +14,23 @@ import { printQuery } from './print-query.js';
 
 const INDENT = '  ';
 
-/** Canonical Flink SQL for one statement, without the trailing `;`. */
-export function printStatement(statement: Statement): string {
+/** Comments `predictd fmt` attached to an option or a column: on their own lines before it, or after it on its line. */
+export interface AttachedComments {
+  readonly leading: readonly string[];
+  readonly trailing: readonly string[];
+}
+
+/** The comments of a node printed on a line of its own (a WITH option, a CREATE TABLE column), if any. */
+export type CommentLookup = (node: OptionNode | ColumnDef) => AttachedComments | undefined;
+
+const NO_COMMENTS: CommentLookup = () => undefined;
+
+/** Canonical Flink SQL for one statement, without the trailing `;`; `comments` places fmt's comments. */
+export function printStatement(statement: Statement, comments: CommentLookup = NO_COMMENTS): string {
+  const printOptions = (options: readonly OptionNode[]) => printOptionList(options, comments);
   switch (statement.kind) {
     case 'CreateTableNode':
-      return printCreateTable(statement);
+      return printCreateTable(statement, comments);
     case 'CreateViewNode': {
       const columns = statement.columns ? ` (${statement.columns.map((c) => printIdentifier(c.name)).join(', ')})` : '';
       const comment = statement.comment !== null ? `\nCOMMENT ${printString(statement.comment)}` : '';
@@ -98,9 +110,24 @@ function alterModel(ifExists: boolean, name: QualifiedNameNode): string {
 }
 
 /** `(\n  'k' = 'v',\n  ...\n)`: one option per line. */
-function printOptions(options: readonly OptionNode[]): string {
-  const lines = options.map((o) => `${INDENT}${printString(o.key.value)} = ${printString(o.value.value)}`);
-  return `(\n${lines.join(',\n')}\n)`;
+function printOptionList(options: readonly OptionNode[], comments: CommentLookup): string {
+  const items = options.map((o) => ({ text: `${printString(o.key.value)} = ${printString(o.value.value)}`, node: o }));
+  return `(\n${printLines(items, comments)}\n)`;
+}
+
+/**
+ * Indented items, one per line, separated by commas. A trailing comment goes after the comma:
+ * a `--` comment runs to the end of the line.
+ */
+function printLines(items: ReadonlyArray<{ text: string; node?: OptionNode | ColumnDef }>, comments: CommentLookup): string {
+  return items
+    .map((item, i) => {
+      const attached = item.node ? comments(item.node) : undefined;
+      const leading = attached?.leading.map((c) => `${INDENT}${c}\n`).join('') ?? '';
+      const trailing = attached && attached.trailing.length > 0 ? ` ${attached.trailing.join(' ')}` : '';
+      return `${leading}${INDENT}${item.text}${i < items.length - 1 ? ',' : ''}${trailing}`;
+    })
+    .join('\n');
 }
 
 function printModelColumns(columns: readonly ModelColumnNode[]): string {
@@ -111,21 +138,21 @@ function comment(text: string | null): string {
   return text === null ? '' : ` COMMENT ${printString(text)}`;
 }
 
-function printCreateTable(table: CreateTableNode): string {
-  const elements = table.columns.map(printColumn);
+function printCreateTable(table: CreateTableNode, comments: CommentLookup): string {
+  const elements: Array<{ text: string; node?: ColumnDef }> = table.columns.map((c) => ({ text: printColumn(c), node: c }));
   if (table.watermark) {
-    elements.push(`WATERMARK FOR ${printIdentifier(table.watermark.column.name)} AS ${printExpr(table.watermark.expr)}`);
+    elements.push({ text: `WATERMARK FOR ${printIdentifier(table.watermark.column.name)} AS ${printExpr(table.watermark.expr)}` });
   }
   if (table.primaryKey) {
     const key = table.primaryKey;
     const constraint = key.constraintName ? `CONSTRAINT ${printIdentifier(key.constraintName.name)} ` : '';
     const columns = key.columns.map((c) => printIdentifier(c.name)).join(', ');
-    elements.push(`${constraint}PRIMARY KEY (${columns}) NOT ENFORCED`);
+    elements.push({ text: `${constraint}PRIMARY KEY (${columns}) NOT ENFORCED` });
   }
   const head = `CREATE ${temporary(table.temporary)}TABLE ${ifNotExists(table.ifNotExists)}${objectName(table.name)}`;
-  let text = `${head} (\n${elements.map((e) => INDENT + e).join(',\n')}\n)`;
+  let text = `${head} (\n${printLines(elements, comments)}\n)`;
   if (table.comment !== null) text += `\nCOMMENT ${printString(table.comment)}`;
-  if (table.options) text += ` WITH ${printOptions(table.options)}`;
+  if (table.options) text += ` WITH ${printOptionList(table.options, comments)}`;
   return text;
 }
 
