@@ -22,8 +22,8 @@ export interface AdminSource {
   invalid(): readonly InvalidJob[];
   /** Blanks every secret value the daemon knows out of text before it leaves the process. */
   scrub(text: string): string;
-  /** The Prometheus exposition of the daemon's metrics (daemon-metrics.ts). */
-  metrics(): Promise<{ readonly contentType: string; readonly text: string }>;
+  /** The Prometheus exposition of the daemon's metrics (daemon-metrics.ts); without it, /metrics is 404. */
+  metrics?(): Promise<{ readonly contentType: string; readonly text: string }>;
 }
 
 export interface AdminServerOptions {
@@ -150,6 +150,7 @@ function routeOf(path: string): ((source: AdminSource) => Reply | Promise<Reply>
       return (source) => json(200, { jobs: allJobViews(source), invalid: source.invalid().map((i) => invalidView(i, source)) });
     case '/metrics':
       return async (source) => {
+        if (!source.metrics) return { status: 404, type: TEXT, body: 'no metrics\n' };
         const { contentType, text } = await source.metrics();
         return { status: 200, type: contentType, body: text };
       };
