@@ -89,7 +89,8 @@ function parsePrometheus(text: string): Sample[] {
       }
     }
     const value = Number(rawValue === '+Inf' ? Infinity : rawValue === '-Inf' ? -Infinity : rawValue);
-    if (rawValue !== 'NaN' && Number.isNaN(value)) throw new Error(`bad value: ${line}`);
+    // Prometheus parses values with Go's ParseFloat: 'NaN' in any case (prom-client writes 'Nan' for an empty event-loop histogram).
+    if (rawValue!.toLowerCase() !== 'nan' && Number.isNaN(value)) throw new Error(`bad value: ${line}`);
     const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
     expect(seen.has(key), `duplicate series ${key}`).toBe(false);
     seen.add(key);
