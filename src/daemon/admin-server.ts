@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../spi/logger.js';
-import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './admin-metrics.js';
 import type { InvalidJob } from './job-manager.js';
 import type { JobModelStats, JobStatus } from './job.js';
 
@@ -23,6 +22,8 @@ export interface AdminSource {
   invalid(): readonly InvalidJob[];
   /** Blanks every secret value the daemon knows out of text before it leaves the process. */
   scrub(text: string): string;
+  /** The Prometheus exposition of the daemon's metrics (daemon-metrics.ts); without it, /metrics is 404. */
+  metrics?(): Promise<{ readonly contentType: string; readonly text: string }>;
 }
 
 export interface AdminServerOptions {
@@ -75,7 +76,7 @@ export class AdminServer {
   static async start(opts: AdminServerOptions): Promise<AdminServer> {
     const log = opts.log;
     const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
-      handle(req, res, opts.source, log);
+      handle(req, res, opts.source, log).catch((err: unknown) => log.error({ err, url: req.url }, 'admin request failed'));
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => {
@@ -115,7 +116,7 @@ export class AdminServer {
   }
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, source: AdminSource, log: Logger): void {
+async function handle(req: IncomingMessage, res: ServerResponse, source: AdminSource, log: Logger): Promise<void> {
   req.resume();
   let reply: Reply;
   try {
@@ -123,7 +124,7 @@ function handle(req: IncomingMessage, res: ServerResponse, source: AdminSource, 
     const route = routeOf(path);
     if (!route) reply = { status: 404, type: TEXT, body: 'not found\n' };
     else if (req.method !== 'GET' && req.method !== 'HEAD') reply = { status: 405, type: TEXT, body: 'method not allowed\n', headers: { Allow: 'GET, HEAD' } };
-    else reply = route(source);
+    else reply = await route(source);
   } catch (err) {
     log.error({ err, url: req.url }, 'admin request failed');
     reply = { status: 500, type: TEXT, body: 'internal error\n' };
@@ -139,7 +140,7 @@ function handle(req: IncomingMessage, res: ServerResponse, source: AdminSource, 
   res.end(body);
 }
 
-function routeOf(path: string): ((source: AdminSource) => Reply) | undefined {
+function routeOf(path: string): ((source: AdminSource) => Reply | Promise<Reply>) | undefined {
   switch (path) {
     case '/healthz':
       return () => ({ status: 200, type: TEXT, body: 'ok\n' });
@@ -148,7 +149,11 @@ function routeOf(path: string): ((source: AdminSource) => Reply) | undefined {
     case '/jobs':
       return (source) => json(200, { jobs: allJobViews(source), invalid: source.invalid().map((i) => invalidView(i, source)) });
     case '/metrics':
-      return (source) => ({ status: 200, type: PROMETHEUS_CONTENT_TYPE, body: renderMetrics(source.jobs(), source.invalid()) });
+      return async (source) => {
+        if (!source.metrics) return { status: 404, type: TEXT, body: 'no metrics\n' };
+        const { contentType, text } = await source.metrics();
+        return { status: 200, type: contentType, body: text };
+      };
   }
   const m = /^\/jobs\/([^/]+)$/.exec(path);
   if (!m) return undefined;

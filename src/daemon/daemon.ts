@@ -10,9 +10,10 @@ import type { Registry } from '../spi/registry.js';
 import type { Sink } from '../spi/sink.js';
 import { printConnector } from '../../connectors/print/print-connector.js';
 import { resolveOptions } from '../spi/resolve-options.js';
-import { AdminServer } from './admin-server.js';
+import { AdminServer, type AdminJobSnapshot } from './admin-server.js';
 import { restartSettingsOfConfig, type DaemonConfig } from './daemon-config.js';
 import { DaemonError } from './daemon-error.js';
+import { DaemonMetrics } from './daemon-metrics.js';
 import { createDefaultRegistry } from './default-registry.js';
 import { JobManager } from './job-manager.js';
 import { JobWatcher } from './job-watcher.js';
@@ -36,6 +37,8 @@ export class Daemon {
   readonly config: DaemonConfig;
   readonly log: Logger;
   readonly scrubber: SecretScrubber;
+  /** This daemon's Prometheus registry and histograms (served at /metrics). */
+  readonly metrics = new DaemonMetrics();
   readonly #limiters: LimiterRegistry;
   readonly #jobs: JobManager;
   #watcher: JobWatcher | undefined;
@@ -59,6 +62,7 @@ export class Daemon {
     };
     const scrubber = this.scrubber;
     const limiters = this.#limiters;
+    const metrics = this.metrics;
     this.#jobs = new JobManager({
       registry,
       log: this.log,
@@ -68,10 +72,12 @@ export class Daemon {
       restartSettings: restartSettingsOfConfig(config),
       watching: config.jobs.watch,
       pipeline: config.pipeline,
-      bindModel: (entry, log) => {
+      bindModel: (entry, log, jobId) => {
         for (const [key, value] of Object.entries(entry.rawOptions)) if (isCredentialOption(key)) scrubber.add(resolvedOrUndefined(value, env, key));
-        return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), env });
+        const requestDuration = metrics.requestDuration(jobId, entry.name);
+        return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), env, requestDuration });
       },
+      rowLatency: (jobId, pipeline) => metrics.rowLatency(jobId, pipeline),
       printSink: () => stdoutSink(registry, this.log),
     });
   }
@@ -124,17 +130,24 @@ export class Daemon {
   }
 
   #startAdmin(): Promise<AdminServer> {
+    this.metrics.collectProcessMetrics();
     return AdminServer.start({
       host: this.config.admin.host,
       port: this.config.admin.port,
       log: this.log.child({ component: 'admin' }),
       source: {
         daemon: () => ({ state: this.#state, loaded: this.#loaded, readyWhenJobsFail: this.config.admin.readyWhenJobsFail }),
-        jobs: () => this.#jobs.statuses().map((status) => ({ ...status, models: this.#jobs.job(status.id)?.modelStats() ?? [] })),
+        jobs: () => this.#snapshots(),
         invalid: () => this.#jobs.invalid(),
         scrub: (text) => this.scrubber.scrub(text),
+        metrics: async () => ({ contentType: this.metrics.contentType, text: await this.metrics.render(this.#snapshots(), this.#jobs.invalid()) }),
       },
     });
+  }
+
+  /** Every job's status with its models' counters, as the admin API and the metrics see them. */
+  #snapshots(): AdminJobSnapshot[] {
+    return this.#jobs.statuses().map((status) => ({ ...status, models: this.#jobs.job(status.id)?.modelStats() ?? [] }));
   }
 
   jobs(): JobStatus[] {

@@ -9,17 +9,23 @@ import type { Logger } from '../spi/logger.js';
 import type { PartitionProgress } from '../spi/source.js';
 import type { ModelFunction } from '../spi/model-provider.js';
 import type { Registry } from '../spi/registry.js';
+import type { ValueObserver } from '../spi/metrics.js';
+import { AttemptTotals } from './attempt-totals.js';
 import { bindPipeline, type BindContext } from './bind-pipeline.js';
 import { redactSecretOptions } from './compile-job.js';
 import { findUnsetEnvRefs } from './find-unset-env-refs.js';
 import { JobLifecycle, type JobLifecycleState } from './job-lifecycle.js';
 import { SharedModel } from './shared-model.js';
+import { uniqueNames } from './unique-names.js';
 
 export interface JobDeps {
   readonly registry: Registry;
   readonly log: Logger;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly bindModel: (entry: ModelEntry, log: Logger) => ModelFunction;
+  /** `jobId` names the job in the model's metrics. */
+  readonly bindModel: (entry: ModelEntry, log: Logger, jobId: string) => ModelFunction;
+  /** The end-to-end latency histogram child of one pipeline (daemon-metrics.ts); none: not observed. */
+  readonly rowLatency?: (jobId: string, pipeline: string) => ValueObserver;
   readonly pipeline: BindContext['pipeline'];
   readonly printSink: BindContext['printSink'];
   /** The job's restart strategy (daemon config and the file's SET merged); 'none' when not given. */
@@ -57,10 +63,22 @@ export interface JobStatus {
   readonly lastFailure?: JobFailure;
 }
 
-/** One model a job bound, with its counters since it was bound (a snapshot). */
+/** One model a job bound, with its counters since the job file was loaded, over every restart attempt (a snapshot). */
 export interface JobModelStats {
   readonly model: string;
   readonly stats: ModelStats;
+  /** The state of the model's rate limiter, when the limiter reports one (rendered by admin-metrics.ts fillLimiter()). */
+  readonly limiter?: ModelLimiterState;
+}
+
+/** What a model's limiter reports for status and metrics; every field is optional. */
+export interface ModelLimiterState {
+  /** Requests per minute the quota allows now (lowered after a 429). */
+  readonly requestsPerMinute?: number;
+  /** Requests waiting for the quota. */
+  readonly queued?: number;
+  /** Until when a Retry-After pauses the quota (ms since the epoch); 0 when not paused. */
+  readonly pausedUntil?: number;
 }
 
 interface Attempt {
@@ -90,6 +108,8 @@ export class Job {
   readonly #strategy: RestartStrategy;
   readonly #clock: RestartClock;
   #attempt: Attempt = { pipelines: [], models: new Map() };
+  /** Counters of the attempts before the current one. */
+  readonly #totals = new AttemptTotals();
   #restarts = 0;
   #restart: { attempt: number; nextAttemptAt: number } | undefined;
   #lastFailure: JobFailure | undefined;
@@ -138,11 +158,11 @@ export class Job {
       id: this.id,
       file: this.file,
       state: this.state,
-      pipelines: this.#attempt.pipelines.map(({ name, pipeline }) => ({
+      pipelines: this.#attempt.pipelines.map(({ name, pipeline }, i) => ({
         name,
         state: pipeline.state,
         ...(pipeline.failure ? { error: pipeline.failure.message } : {}),
-        stats: { ...pipeline.stats },
+        stats: this.#totals.pipeline(i, pipeline.stats),
         inFlight: pipeline.inFlight,
       })),
       restarts: this.#restarts,
@@ -151,11 +171,12 @@ export class Job {
     };
   }
 
-  /** Read-only: the counters of each model the current attempt bound, in binding order (models without counters are left out). */
+  /**
+   * Read-only: the counters of each model, over every attempt since the file was loaded; the
+   * current attempt's models in binding order (models without counters are left out).
+   */
   modelStats(): JobModelStats[] {
-    const out: JobModelStats[] = [];
-    for (const [entry, { model: fn }] of this.#attempt.models) if (hasStats(fn)) out.push({ model: entry.name, stats: fn.stats() });
-    return out;
+    return this.#totals.models(attemptModelStats(this.#attempt));
   }
 
   /** Cancels a pending restart, stops every pipeline under one deadline (in parallel). Idempotent. */
@@ -180,6 +201,8 @@ export class Job {
 
   async #run(): Promise<void> {
     const attempt: Attempt = { pipelines: [], models: new Map() };
+    const previous = this.#attempt;
+    this.#totals.retire(previous.pipelines.map(({ pipeline }) => pipeline.stats), attemptModelStats(previous));
     this.#attempt = attempt;
     try {
       this.#bind(attempt);
@@ -223,6 +246,7 @@ export class Job {
     if (unset.length > 0) throw new DiagnosticsError(this.file, redactSecretOptions(this.#source), unset);
     const deps = this.#deps;
     const plan = this.#plan;
+    const names = uniqueNames(plan.pipelines.map((p) => p.name));
     plan.pipelines.forEach((p, i) => {
       const pipelineId = plan.pipelines.length > 1 ? `${this.id}-${i + 1}` : this.id;
       const plog = this.#log.child({ pipeline: p.name });
@@ -230,13 +254,14 @@ export class Job {
         connector: { jobId: pipelineId, log: plog, env: deps.env, registry: deps.registry },
         model: (entry) => {
           let shared = attempt.models.get(entry);
-          if (!shared) attempt.models.set(entry, (shared = new SharedModel(deps.bindModel(entry, plog))));
+          if (!shared) attempt.models.set(entry, (shared = new SharedModel(deps.bindModel(entry, plog, this.id))));
           return shared.use();
         },
         pipeline: deps.pipeline,
         printSink: deps.printSink,
       };
-      const pipeline = Pipeline.create(bindPipeline(p, ctx), plog);
+      const rowLatency = deps.rowLatency?.(this.id, names[i]!);
+      const pipeline = Pipeline.create(bindPipeline(p, ctx), plog, rowLatency ? { rowLatency } : {});
       pipeline.onStateChange((state, previous) => plog.info({ state, previous }, `pipeline ${state.toLowerCase()}`));
       attempt.pipelines.push({ name: p.name, pipeline });
     });
@@ -276,6 +301,13 @@ export class Job {
     const level = state === 'FAILED' ? 'error' : state === 'RESTARTING' ? 'warn' : 'info';
     this.#log[level](fields, `job ${state.toLowerCase()}`);
   }
+}
+
+/** The counters of each model an attempt bound, in binding order. */
+function attemptModelStats(attempt: Attempt): JobModelStats[] {
+  const out: JobModelStats[] = [];
+  for (const [entry, { model: fn }] of attempt.models) if (hasStats(fn)) out.push({ model: entry.name, stats: fn.stats() });
+  return out;
 }
 
 function hasStats(fn: ModelFunction): fn is ModelFunction & Pick<BoundModelFunction, 'stats'> {

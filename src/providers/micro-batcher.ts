@@ -5,6 +5,7 @@ import type { AttemptRunner } from './attempt.js';
 import { asCallError, type CallResult } from './call-result.js';
 import { ProviderClosedError } from './provider-errors.js';
 import type { LimiterLease } from './limiter-lease.js';
+import { failedRequestOutcome, type RequestMeter } from './request-meter.js';
 
 /** What the batcher needs from a client: its estimate and its array call. */
 export interface BatchTarget {
@@ -37,19 +38,19 @@ export class MicroBatcher {
   readonly #client: BatchTarget;
   readonly #lease: LimiterLease;
   readonly #maxBatchSize: number;
-  readonly #onRequest: () => void;
+  readonly #meter: RequestMeter;
   readonly #attempt: AttemptRunner;
   #pending: Item[] = [];
   #awaitingAdmission = 0;
   #flushScheduled = false;
   #closed = false;
 
-  constructor(client: BatchTarget, lease: LimiterLease, maxBatchSize: number, onRequest: () => void, attempt: AttemptRunner) {
+  constructor(client: BatchTarget, lease: LimiterLease, maxBatchSize: number, meter: RequestMeter, attempt: AttemptRunner) {
     this.#client = client;
     this.#attempt = attempt;
     this.#lease = lease;
     this.#maxBatchSize = Math.max(1, Math.floor(maxBatchSize));
-    this.#onRequest = onRequest;
+    this.#meter = meter;
   }
 
   /** `quota` is paused while the row waits for admission (its per-row budget stands still) and resumed once it is admitted or settled. */
@@ -118,16 +119,18 @@ export class MicroBatcher {
         permit.release({ rejected: true });
         return;
       }
-      this.#onRequest();
+      const startedAt = this.#meter.started();
       try {
         const responses = await this.#attempt(group.signal, (signal) => this.#client.callBatch(live.map((i) => i.inputs), { signal }));
         if (responses.length !== live.length) {
           throw new ModelCallError('fatal', `provider answered ${responses.length} results for a batch of ${live.length} inputs`);
         }
+        this.#meter.ended(startedAt, 'ok');
         permit.release({ totalTokens: sumTokens(responses.map((r) => r.usage?.totalTokens)) });
         live.forEach((item, k) => item.settle({ ok: true, response: responses[k]! }));
       } catch (err) {
         const error = asCallError(err);
+        this.#meter.ended(startedAt, failedRequestOutcome(error, group.signal.aborted));
         permit.release({ rejected: error.kind === 'throttled' });
         for (const item of live) {
           if (item.signal.aborted) item.settle({ error: item.signal.reason });

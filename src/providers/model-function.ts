@@ -23,6 +23,8 @@ import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictE
 import type { LimiterLease, LimiterSnapshot } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
 import { backoffDelay, compileModelPolicy, type ModelPolicy } from './shared-model-options.js';
+import type { RequestDurationObservers } from '../spi/metrics.js';
+import { failedRequestOutcome, RequestMeter } from './request-meter.js';
 
 export interface BindOptions {
   /** The daemon's shared limiters: models with the same quota key share one. */
@@ -34,6 +36,8 @@ export interface BindOptions {
   readonly clock?: Clock;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
+  /** Seconds per HTTP request by outcome (the daemon's histogram children for this job and model); timed on `clock`. */
+  readonly requestDuration?: RequestDurationObservers;
 }
 
 /** Counters since the model was bound; a snapshot, safe to keep. */
@@ -62,6 +66,11 @@ export interface ModelStats {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly totalTokens: number;
+  /**
+   * What the reported tokens cost at the model's `cost.input-per-1m-tokens` and
+   * `cost.output-per-1m-tokens`, in the user's currency; absent when the model has no price.
+   */
+  readonly cost?: number;
 }
 
 export interface BoundModelFunction extends ModelFunction {
@@ -72,7 +81,7 @@ export interface BoundModelFunction extends ModelFunction {
   limiter(): Promise<LimiterSnapshot>;
 }
 
-type MutableStats = { -readonly [K in keyof ModelStats]: ModelStats[K] };
+type MutableStats = { -readonly [K in keyof ModelStats]-?: ModelStats[K] };
 
 /**
  * Wraps a provider's ModelClient with everything plugins must not do themselves: admission through
@@ -119,6 +128,7 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
     log,
     clock,
     random: opts.random ?? Math.random,
+    requestDuration: opts.requestDuration,
   });
 }
 
@@ -132,6 +142,7 @@ interface BoundModelParts {
   readonly log: Logger;
   readonly clock: Clock;
   readonly random: () => number;
+  readonly requestDuration: RequestDurationObservers | undefined;
 }
 
 /** Why a row's loop stopped short of an answer. */
@@ -156,6 +167,7 @@ class BoundModel implements BoundModelFunction {
   readonly #random: () => number;
   readonly #attempt: AttemptRunner;
   readonly #batcher: MicroBatcher | undefined;
+  readonly #meter: RequestMeter;
   readonly #stats: MutableStats = {
     rows: 0,
     requests: 0,
@@ -172,6 +184,7 @@ class BoundModel implements BoundModelFunction {
     promptTokens: 0,
     completionTokens: 0,
     totalTokens: 0,
+    cost: 0,
   };
   #closed = false;
 
@@ -187,10 +200,11 @@ class BoundModel implements BoundModelFunction {
     this.#clock = parts.clock;
     this.#random = parts.random;
     this.#attempt = attemptRunner(parts.clock, parts.policy.attemptTimeoutMs);
+    this.#meter = new RequestMeter(parts.clock, parts.requestDuration, () => this.#stats.requests++);
     const callBatch = client.callBatch?.bind(client);
     if (callBatch && (client.maxBatchSize ?? 1) > 1) {
       const target = { estimateTokens: (inputs: readonly Value[]) => client.estimateTokens(inputs), callBatch };
-      this.#batcher = new MicroBatcher(target, lease, client.maxBatchSize ?? 1, () => this.#stats.requests++, this.#attempt);
+      this.#batcher = new MicroBatcher(target, lease, client.maxBatchSize ?? 1, this.#meter, this.#attempt);
     }
   }
 
@@ -276,17 +290,20 @@ class BoundModel implements BoundModelFunction {
     } finally {
       budget?.resume();
     }
-    this.#stats.requests++;
+    const startedAt = this.#meter.started();
     try {
       const response = await this.#attempt(signal, (s) => this.#client.call(inputs, { signal: s }));
+      this.#meter.ended(startedAt, 'ok');
       permit.release({ totalTokens: response.usage?.totalTokens });
       return { ok: true, response };
     } catch (err) {
       if (signal.aborted) {
+        this.#meter.ended(startedAt, 'canceled');
         permit.release({});
         throw signal.reason;
       }
       const error = asCallError(err);
+      this.#meter.ended(startedAt, failedRequestOutcome(error, false));
       permit.release({ rejected: error.kind === 'throttled' });
       return { ok: false, error, permit };
     }
@@ -301,10 +318,13 @@ class BoundModel implements BoundModelFunction {
   #recordSuccess(response: ModelResponse): void {
     const s = this.#stats;
     s.succeeded++;
-    if (response.usage) {
-      s.promptTokens += response.usage.promptTokens;
-      s.completionTokens += response.usage.completionTokens;
-      s.totalTokens += response.usage.totalTokens;
+    const usage = response.usage;
+    if (usage) {
+      s.promptTokens += usage.promptTokens;
+      s.completionTokens += usage.completionTokens;
+      s.totalTokens += usage.totalTokens;
+      const price = this.policy.cost;
+      if (price) s.cost += usage.promptTokens * price.inputPerToken + usage.completionTokens * price.outputPerToken;
     }
   }
 
@@ -341,7 +361,8 @@ class BoundModel implements BoundModelFunction {
   }
 
   stats(): ModelStats {
-    return Object.freeze({ ...this.#stats });
+    const { cost, ...counts } = this.#stats;
+    return Object.freeze(this.policy.cost ? { ...counts, cost } : counts);
   }
 
   limiter(): Promise<LimiterSnapshot> {

@@ -117,6 +117,19 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
       aliases: ['retry_backoff_max_interval', 'retryBackoffMaxInterval'],
       description: 'Upper bound of one backoff wait. A server `Retry-After` is honoured even when longer (up to 10 min).',
     },
+    {
+      key: 'cost.input-per-1m-tokens',
+      type: { kind: 'double', min: 0 },
+      description:
+        'Price of one million input (prompt) tokens, in whatever currency you mean (the same for every model you want to add up). ' +
+        "With `cost.output-per-1m-tokens`, the model's cost is summed from the token usage each answer reports: " +
+        '`predictd_model_cost_total` and `cost` in the model stats of `GET /jobs`. Unset (both): no cost is reported.',
+    },
+    {
+      key: 'cost.output-per-1m-tokens',
+      type: { kind: 'double', min: 0 },
+      description: 'Price of one million output (completion) tokens, in the same currency as `cost.input-per-1m-tokens`.',
+    },
   ]),
 });
 
@@ -147,6 +160,14 @@ export interface ModelPolicy {
   /** `client-timeout`: the budget of one attempt. */
   readonly attemptTimeoutMs: number;
   readonly limits: RateLimits;
+  /** Prices per token (per million divided out), when either `cost.*` option is set. */
+  readonly cost?: ModelCostRates;
+}
+
+/** What one input and one output token cost, in the user's currency. */
+export interface ModelCostRates {
+  readonly inputPerToken: number;
+  readonly outputPerToken: number;
 }
 
 /** Reads the shared options; a map resolved without them (defaults missing) still compiles. */
@@ -168,7 +189,19 @@ export function compileModelPolicy(options: ResolvedOptions): ModelPolicy {
       tokensPerMinute: options.get<number>('rate-limit.tokens-per-minute'),
       maxConcurrent: options.get<number>('rate-limit.max-concurrent'),
     }),
+    ...costRatesOf(options),
   });
+}
+
+/**
+ * A model is priced when either price is set (the other then counts as 0): a model without any
+ * price reports no cost rather than a cost of 0, which would read as "free".
+ */
+function costRatesOf(options: ResolvedOptions): { cost?: ModelCostRates } {
+  const input = options.get<number>('cost.input-per-1m-tokens');
+  const output = options.get<number>('cost.output-per-1m-tokens');
+  if (input === undefined && output === undefined) return {};
+  return { cost: Object.freeze({ inputPerToken: (input ?? 0) / 1e6, outputPerToken: (output ?? 0) / 1e6 }) };
 }
 
 /** Delay before retry number `attempt` (0-based): full jitter for EXPONENTIAL, constant for FIXED. */

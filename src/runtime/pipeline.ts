@@ -14,6 +14,7 @@ import { Semaphore } from './semaphore.js';
 import { SinkWriter } from './sink-writer.js';
 import type { WorkUnit } from './work-unit.js';
 import { abortable } from '../spi/abortable.js';
+import { NO_OBSERVER, type ValueObserver } from '../spi/metrics.js';
 
 export interface PipelineStats {
   recordsIn: number;
@@ -36,6 +37,17 @@ export interface FailureCounts {
 }
 
 const FAILURE_STAGES: readonly FailureStage[] = ['decode', 'transform', 'predict', 'sink'];
+
+export interface PipelineOptions {
+  /**
+   * Seconds from a record's read to the sink's acknowledgement of its rows (the daemon's
+   * histogram child for this job and pipeline). Records that end without a sink write
+   * (filtered, dropped, dead-lettered) are not observed.
+   */
+  readonly rowLatency?: ValueObserver;
+  /** Milliseconds on a monotonic clock (performance.now() by default). */
+  readonly now?: () => number;
+}
 
 /** Writes of one record to the dead-letter queue before the job fails (about a minute of backoff in all). */
 const DEAD_LETTER_ATTEMPTS = 10;
@@ -65,6 +77,8 @@ class RoutedPrediction extends Error {
 export class Pipeline {
   readonly #p: ExecutablePipeline;
   readonly #log: Logger;
+  readonly #rowLatency: ValueObserver;
+  readonly #now: () => number;
   readonly #fsm = new JobStateMachine();
   readonly #window: FlowWindow;
   readonly #writer: SinkWriter;
@@ -93,9 +107,11 @@ export class Pipeline {
     deadLetterRetries: 0,
   };
 
-  private constructor(p: ExecutablePipeline, log: Logger) {
+  private constructor(p: ExecutablePipeline, log: Logger, opts: PipelineOptions) {
     this.#p = p;
     this.#log = log;
+    this.#rowLatency = opts.rowLatency ?? NO_OBSERVER;
+    this.#now = opts.now ?? (() => performance.now());
     this.#window = new FlowWindow(p.maxInFlight);
     // Every call in flight listens on the job's signals: as many listeners as the concurrency.
     setMaxListeners(0, this.#readAbort.signal, this.#workAbort.signal);
@@ -108,13 +124,13 @@ export class Pipeline {
       log,
       // Routed rejections are routed one record at a time: find them by writing the batch unit by unit.
       isolateRejected: routeFailure({ stage: 'sink', tolerance: this.#tolerance }) === 'route',
-      onWritten: (unit) => this.#settle(unit, 'ack'),
+      onWritten: (unit) => this.#written(unit),
       onFailed: (units, error) => this.#sinkRejected(units, error),
     });
   }
 
-  static create(p: ExecutablePipeline, log: Logger): Pipeline {
-    return new Pipeline(p, log);
+  static create(p: ExecutablePipeline, log: Logger, opts: PipelineOptions = {}): Pipeline {
+    return new Pipeline(p, log, opts);
   }
 
   get state(): JobState {
@@ -178,7 +194,7 @@ export class Pipeline {
   #push(record: SourceRecord): void {
     this.#stats.recordsIn++;
     this.#window.admit();
-    const unit: WorkUnit = { seq: this.#seq++, record, rows: [record.row], ready: false };
+    const unit: WorkUnit = { seq: this.#seq++, record, rows: [record.row], ready: false, readAt: this.#now() };
     if (this.#ordered) this.#queue.push(unit);
     void this.#process(unit);
   }
@@ -193,7 +209,7 @@ export class Pipeline {
       nack: (err) => record.nack(err),
       ...(record.deadLetter ? { deadLetter: (failure: RoutedFailure) => record.deadLetter!(failure) } : {}),
     };
-    const unit: WorkUnit = { seq: this.#seq++, record: asRecord, rows: [], ready: false };
+    const unit: WorkUnit = { seq: this.#seq++, record: asRecord, rows: [], ready: false, readAt: this.#now() };
     this.#rowFailed(unit, { stage: 'decode', tolerance: this.#tolerance }, error);
   }
 
@@ -274,6 +290,12 @@ export class Pipeline {
     // Everything in flight is waiting for the sink: no more rows can come until a write
     // settles them, so lingering for a fuller batch would only stall the pipeline.
     if (this.#writer.heldUnits >= this.#window.inFlight) this.#writer.flushNow();
+  }
+
+  /** The sink acknowledged the unit's rows: the end of its end-to-end latency. */
+  #written(unit: WorkUnit): void {
+    this.#rowLatency.observe((this.#now() - unit.readAt) / 1000);
+    this.#settle(unit, 'ack');
   }
 
   #settle(unit: WorkUnit, how: 'ack' | 'nack', err?: Error): void {

@@ -11,4 +11,6 @@ export interface WorkUnit {
   rows: Row[];
   /** All stages are done; the rows are final. */
   ready: boolean;
+  /** When the source handed the record over (the pipeline's clock, ms): the start of its end-to-end latency. */
+  readonly readAt: number;
 }

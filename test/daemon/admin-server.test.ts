@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminServer, type AdminJobSnapshot, type AdminSource } from '../../src/daemon/admin-server.js';
+import { DaemonMetrics } from '../../src/daemon/daemon-metrics.js';
 import type { PipelineStats } from '../../src/runtime/pipeline.js';
 import type { ModelStats } from '../../src/providers/index.js';
 import { freePort } from '../broker/local-kafka-broker.js';
@@ -50,13 +51,17 @@ interface Sample {
   readonly value: number;
 }
 
-/** A strict reader of the Prometheus text format 0.0.4: throws on any line it does not understand. */
+/**
+ * A strict reader of the Prometheus text format 0.0.4: throws on any line it does not understand
+ * (test/daemon/metrics.test.ts also runs the Prometheus client's own parser).
+ */
 function parsePrometheus(text: string): Sample[] {
   expect(text.endsWith('\n')).toBe(true);
   const types = new Map<string, string>();
   const seen = new Set<string>();
   const samples: Sample[] = [];
   for (const line of text.slice(0, -1).split('\n')) {
+    if (line === '') continue;
     const meta = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
     if (meta) {
       if (meta[1] === 'TYPE') {
@@ -69,7 +74,8 @@ function parsePrometheus(text: string): Sample[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m) throw new Error(`not a sample line: ${JSON.stringify(line)}`);
     const [, name, rawLabels, rawValue] = m;
-    expect(types.has(name!), `${name} has no TYPE before its samples`).toBe(true);
+    const family = /^(.*)_(bucket|sum|count)$/.exec(name!)?.[1];
+    expect(types.has(name!) || (family !== undefined && types.get(family) === 'histogram'), `${name} has no TYPE before its samples`).toBe(true);
     const labels: Record<string, string> = {};
     if (rawLabels) {
       const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\\\|\\"|\\n)*)"(,|$)/y;
@@ -83,7 +89,8 @@ function parsePrometheus(text: string): Sample[] {
       }
     }
     const value = Number(rawValue === '+Inf' ? Infinity : rawValue === '-Inf' ? -Infinity : rawValue);
-    if (rawValue !== 'NaN' && Number.isNaN(value)) throw new Error(`bad value: ${line}`);
+    // Prometheus parses values with Go's ParseFloat: 'NaN' in any case (prom-client writes 'Nan' for an empty event-loop histogram).
+    if (rawValue!.toLowerCase() !== 'nan' && Number.isNaN(value)) throw new Error(`bad value: ${line}`);
     const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
     expect(seen.has(key), `duplicate series ${key}`).toBe(false);
     seen.add(key);
@@ -94,6 +101,11 @@ function parsePrometheus(text: string): Sample[] {
 
 function sample(samples: readonly Sample[], name: string, labels: Record<string, string>): number | undefined {
   return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+}
+
+/** The sum over every sample of `name` whose labels include `labels` (e.g. a histogram's count over its outcomes). */
+function total(samples: readonly Sample[], name: string, labels: Record<string, string>): number {
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
 }
 
 describe('admin HTTP server of a running daemon', () => {
@@ -144,12 +156,12 @@ describe('admin HTTP server of a running daemon', () => {
     const moodLabels = { job: 'moods', pipeline: 'INSERT INTO out' };
     const before = sample(first, 'predictd_records_in_total', moodLabels)!;
     expect(before).toBeGreaterThanOrEqual(0);
-    for (const name of ['predictd_rows_out_total', 'predictd_null_inputs_dropped_total', 'predictd_predictions_dropped_total', 'predictd_model_calls_total', 'predictd_sink_retries_total', 'predictd_in_flight']) {
+    for (const name of ['predictd_rows_out_total', 'predictd_null_inputs_dropped_total', 'predictd_sink_retries_total', 'predictd_in_flight', 'predictd_row_latency_seconds_count']) {
       expect(sample(first, name, moodLabels), name).toBeGreaterThanOrEqual(0);
     }
-    expect(sample(first, 'predictd_job_up', { job: 'moods', state: 'RUNNING' })).toBe(1);
-    expect(sample(first, 'predictd_job_up', { job: 'moods', state: 'FAILED' })).toBe(0);
-    expect(sample(first, 'predictd_model_requests_total', { job: 'moods', model: 'mood' })).toBeGreaterThanOrEqual(0);
+    expect(sample(first, 'predictd_job_state', { job: 'moods', state: 'RUNNING' })).toBe(1);
+    expect(sample(first, 'predictd_job_state', { job: 'moods', state: 'FAILED' })).toBe(0);
+    expect(sample(first, 'predictd_model_request_duration_seconds_count', { job: 'moods', model: 'mood', outcome: 'ok' })).toBeGreaterThanOrEqual(0);
     await waitFor('records_in to grow', async () => {
       const now = sample(parsePrometheus((await get('/metrics')).body), 'predictd_records_in_total', moodLabels)!;
       return now > before + 5;
@@ -157,7 +169,7 @@ describe('admin HTTP server of a running daemon', () => {
     // The keyed model is called (and fails: nothing listens there): its counters move.
     await waitFor('requests to the keyed model', async () => {
       const samples = parsePrometheus((await get('/metrics')).body);
-      return (sample(samples, 'predictd_model_requests_total', { job: 'leaky', model: 'leaky_model' }) ?? 0) > 0;
+      return total(samples, 'predictd_model_request_duration_seconds_count', { job: 'leaky', model: 'leaky_model', outcome: 'error' }) > 0;
     }, 20_000);
 
     // A job that fails at runtime and a file that does not compile.
@@ -181,9 +193,9 @@ describe('admin HTTP server of a running daemon', () => {
     expect(JSON.parse(invalidOne.body)).toMatchObject({ id: 'invalid', state: 'INVALID', position: expect.stringMatching(/invalid\.sql:2:\d+$/), fileErrors: [expect.stringContaining('invalid.sql:2:')] });
     expect(after.jobs.find((j) => j.id === 'invalid')).toMatchObject({ state: 'INVALID', error: expect.stringContaining('bogus-option') });
     const last = parsePrometheus((await get('/metrics')).body);
-    expect(sample(last, 'predictd_job_up', { job: 'broken', state: 'FAILED' })).toBe(1);
+    expect(sample(last, 'predictd_job_state', { job: 'broken', state: 'FAILED' })).toBe(1);
     expect(sample(last, 'predictd_invalid_job_files', {})).toBe(1);
-    expect(sample(last, 'predictd_job_up', { job: 'invalid', state: 'INVALID' })).toBe(1);
+    expect(sample(last, 'predictd_job_state', { job: 'invalid', state: 'INVALID' })).toBe(1);
     expect(sample(last, 'predictd_job_restarts_total', { job: 'broken' })).toBe(0);
     expect(sample(last, 'predictd_job_last_failure_timestamp_seconds', { job: 'broken' })).toBeGreaterThan(Date.now() / 1000 - 60);
 
@@ -225,10 +237,12 @@ describe('AdminServer', () => {
     deadLetterRetries: 2,
   };
   const modelStats: ModelStats = {
-    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 0, fatalErrors: 1, retries: 1, attemptTimeouts: 6, malformedAnswers: 2, rowTimeouts: 1, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
+    rows: 3, requests: 4, succeeded: 2, throttled: 1, transientErrors: 9, fatalErrors: 1, retries: 1, attemptTimeouts: 6, malformedAnswers: 2, rowTimeouts: 1, dropped: 1, failed: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15,
   };
   const odd = 'we"ird\\job\nid';
-  const source = (over: Partial<AdminSource> = {}): AdminSource => ({
+  const source = (over: Partial<AdminSource> = {}): AdminSource => {
+    const metrics = new DaemonMetrics('0.0.0-test');
+    const base: AdminSource = {
     daemon: () => ({ state: 'RUNNING', loaded: true }),
     jobs: (): AdminJobSnapshot[] => [
       {
@@ -245,8 +259,11 @@ describe('AdminServer', () => {
     ],
     invalid: () => [],
     scrub: (t) => t.replaceAll('hunter22', '***'),
+    metrics: async () => ({ contentType: metrics.contentType, text: await metrics.render(base.jobs(), base.invalid()) }),
     ...over,
-  });
+    };
+    return base;
+  };
   const noLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => noLog };
 
   it('escapes label values, keeps series apart and answers HEAD', async () => {
@@ -254,13 +271,14 @@ describe('AdminServer', () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toContain('predictd_in_flight{job="we\\"ird\\\\job\\nid",pipeline="INSERT INTO out"} 2\n');
     expect(text).toContain('predictd_in_flight{job="we\\"ird\\\\job\\nid",pipeline="INSERT INTO out #2"} 0\n');
-    expect(text).toContain('predictd_model_tokens_total{job="we\\"ird\\\\job\\nid",model="m",type="prompt"} 10\n');
-    expect(text).toContain('predictd_model_throttled_total{job="we\\"ird\\\\job\\nid",model="m"} 1\n');
+    expect(text).toContain('predictd_model_tokens_total{job="we\\"ird\\\\job\\nid",model="m",type="input"} 10\n');
+    expect(text).toContain('predictd_model_errors_total{job="we\\"ird\\\\job\\nid",model="m",kind="throttled"} 1\n');
     const samples = parsePrometheus(text);
     expect(sample(samples, 'predictd_records_in_total', { job: odd, pipeline: 'INSERT INTO out' })).toBe(3);
-    expect(sample(samples, 'predictd_model_timeouts_total', { job: odd, model: 'm', scope: 'attempt' })).toBe(6);
-    expect(sample(samples, 'predictd_model_timeouts_total', { job: odd, model: 'm', scope: 'row' })).toBe(1);
-    expect(sample(samples, 'predictd_model_malformed_answers_total', { job: odd, model: 'm' })).toBe(2);
+    expect(sample(samples, 'predictd_model_errors_total', { job: odd, model: 'm', kind: 'timeout' })).toBe(6);
+    expect(sample(samples, 'predictd_model_row_timeouts_total', { job: odd, model: 'm' })).toBe(1);
+    expect(sample(samples, 'predictd_model_errors_total', { job: odd, model: 'm', kind: 'malformed' })).toBe(2);
+    expect(sample(samples, 'predictd_model_errors_total', { job: odd, model: 'm', kind: 'transient' })).toBe(1);
     expect(sample(samples, 'predictd_rows_failed_total', { job: odd, pipeline: 'INSERT INTO out', stage: 'decode', action: 'dead_lettered' })).toBe(4);
     expect(sample(samples, 'predictd_rows_failed_total', { job: odd, pipeline: 'INSERT INTO out', stage: 'predict', action: 'dropped' })).toBe(1);
     expect(sample(samples, 'predictd_dead_letter_retries_total', { job: odd, pipeline: 'INSERT INTO out' })).toBe(2);

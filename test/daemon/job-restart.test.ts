@@ -72,7 +72,7 @@ describe('jobs that heal themselves', () => {
     expect(transitions).toEqual(['RUNNING', 'FAILED', 'RESTARTING', 'RUNNING', 'FAILED', 'RESTARTING', 'RUNNING', 'FAILED']);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('predictd_job_restarts_total{job="fails"} 2\n');
-    expect(metrics).toContain('predictd_job_up{job="fails",state="FAILED"} 1\n');
+    expect(metrics).toContain('predictd_job_state{job="fails",state="FAILED"} 1\n');
   }, 30_000);
 
   it('shows a job whose api-key names an unset variable as FAILED/RESTARTING at file:line:col, /readyz 503, and heals once the variable is set', async () => {
