@@ -11,12 +11,14 @@ import type { Sink } from '../spi/sink.js';
 import { printConnector } from '../../connectors/print/print-connector.js';
 import { resolveOptions } from '../spi/resolve-options.js';
 import { AdminServer } from './admin-server.js';
+import { resolveAdminToken } from './admin-token.js';
 import { restartSettingsOfConfig, type DaemonConfig } from './daemon-config.js';
 import { DaemonError } from './daemon-error.js';
 import { createDefaultRegistry } from './default-registry.js';
 import { JobManager } from './job-manager.js';
 import { JobWatcher } from './job-watcher.js';
 import type { JobStatus } from './job.js';
+import { validateJob } from './validate-job.js';
 
 export interface DaemonDeps {
   readonly registry?: Registry;
@@ -38,6 +40,8 @@ export class Daemon {
   readonly scrubber: SecretScrubber;
   readonly #limiters: LimiterRegistry;
   readonly #jobs: JobManager;
+  readonly #catalogContext: CatalogContext;
+  readonly #env: Readonly<Record<string, string | undefined>>;
   #watcher: JobWatcher | undefined;
   #admin: AdminServer | undefined;
   /** The job files present at start are loaded (readiness waits for it). */
@@ -57,6 +61,8 @@ export class Daemon {
       modelSpec: (factory) => modelSpecFor(factory),
       defaultKafkaBootstrap: config.kafka.bootstrapServers,
     };
+    this.#catalogContext = catalogContext;
+    this.#env = env;
     const scrubber = this.scrubber;
     const limiters = this.#limiters;
     this.#jobs = new JobManager({
@@ -123,16 +129,25 @@ export class Daemon {
     if (!this.config.jobs.watch) this.#watcher.stop();
   }
 
-  #startAdmin(): Promise<AdminServer> {
+  async #startAdmin(): Promise<AdminServer> {
+    const token = await resolveAdminToken(this.config.admin.token, this.#env);
+    this.scrubber.add(token || undefined);
+    const jobs = this.#jobs;
     return AdminServer.start({
       host: this.config.admin.host,
       port: this.config.admin.port,
+      ...(token ? { token } : {}),
       log: this.log.child({ component: 'admin' }),
       source: {
         daemon: () => ({ state: this.#state, loaded: this.#loaded, readyWhenJobsFail: this.config.admin.readyWhenJobsFail }),
         jobs: () => this.#jobs.statuses().map((status) => ({ ...status, models: this.#jobs.job(status.id)?.modelStats() ?? [] })),
         invalid: () => this.#jobs.invalid(),
         scrub: (text) => this.scrubber.scrub(text),
+        control: {
+          setTargetState: (id, target) => jobs.setTargetState(id, target),
+          restart: (id) => jobs.restart(id),
+          validate: (file, sql, strict) => validateJob(file, sql, this.#catalogContext, this.#env, strict),
+        },
       },
     });
   }
