@@ -25,6 +25,7 @@ export function jobStatusView(job: JobStatus & { readonly models: readonly JobMo
       recordsIn: p.stats.recordsIn,
       rowsOut: p.stats.rowsOut,
       lag: totalLag(partitions),
+      ...(p.bounded ? { bounded: true } : {}),
       errors: errorsOf(p.stats),
       partitions: partitions.map((x) => ({ ...x })),
     };

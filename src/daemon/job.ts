@@ -63,6 +63,8 @@ export interface JobStatus {
     partitions?: readonly PartitionProgress[];
     /** Records in and rows out per second over the last 10 s. */
     rates?: PipelineRates;
+    /** The source's input ends by itself: its one partition counts rows acked out of all. */
+    bounded?: boolean;
   }>;
   /** PAUSED after PUT /jobs/{id}/pause until a resume; survives restarts and reloads of the file. */
   readonly targetState?: JobTargetState;
@@ -178,6 +180,7 @@ export class Job {
           stats: { ...pipeline.stats },
           inFlight: pipeline.inFlight,
           ...(partitions.length > 0 ? { partitions } : {}),
+          ...(pipeline.bounded ? { bounded: true } : {}),
           rates: { inPerSec: rates.in.rate(), outPerSec: rates.out.rate() },
         };
       }),

@@ -146,6 +146,11 @@ export class Pipeline {
     this.#log.info({ inFlight: this.#window.inFlight }, 'pipeline resumed');
   }
 
+  /** The source's input ends by itself (VALUES, datagen with number-of-rows). */
+  get bounded(): boolean {
+    return this.#p.source.bounded === true;
+  }
+
   /** The source's per-partition progress (committed offset, end offset, lag); empty when it has none. */
   progress(): readonly PartitionProgress[] {
     try {
