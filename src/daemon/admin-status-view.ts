@@ -59,12 +59,14 @@ function totalLag(partitions: readonly PartitionProgress[]): number | null {
 }
 
 function errorsOf(stats: PipelineStats): ErrorsByStage {
-  const out = { total: 0 } as ErrorsByStage;
+  const out = {} as ErrorsByStage;
+  let total = 0;
   for (const s of STAGES) {
     const c = stats.failures[s];
     out[s] = c.deadLettered + c.dropped;
-    out.total += out[s];
+    total += out[s];
   }
+  out.total = total;
   return out;
 }
 
