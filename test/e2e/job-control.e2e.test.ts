@@ -130,4 +130,62 @@ INSERT INTO dst SELECT id, out FROM ML_PREDICT(TABLE src, MODEL upper, DESCRIPTO
     expect(caughtUp.stdout).toMatch(/^ctl\s+RUNNING\s/m);
     expect(harness.logs.filter((l) => /job failed|job restarting/.test(String(l['msg'])))).toEqual([]);
   }, 240_000);
+
+  it('stays paused through rebalances (a member joins and leaves the group), then delivers every row', async () => {
+    await harness?.stop();
+    harness = undefined;
+    const input = uniqueTopic('ctl-rb-in');
+    const output = uniqueTopic('ctl-rb-out');
+    const group = `${input}-group`;
+    await createTopic(admin, input, 2);
+    await createTopic(admin, output, 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: input, messages: Array.from({ length: 200 }, (_, i) => ({ key: String(i), value: JSON.stringify({ id: i, text: `row ${i}` }) })) });
+    await producer.disconnect();
+    const port = await freePort();
+    const adminUrl = `http://127.0.0.1:${port}`;
+    harness = await startDaemon(
+      {
+        'rb.sql': `
+CREATE MODEL upper INPUT (text STRING) OUTPUT (out STRING) WITH (
+  'provider' = 'openai', 'endpoint' = '${emulator.origin}/v1/chat/completions', 'api-key' = 'sk-ctl', 'model' = 'm');
+CREATE TABLE src (id BIGINT, text STRING) WITH ('connector' = 'kafka', 'topic' = '${input}',
+  'properties.bootstrap.servers' = '${testBrokers()}', 'properties.group.id' = '${group}',
+  'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
+CREATE TABLE dst (id BIGINT, out STRING) WITH ('connector' = 'kafka', 'topic' = '${output}',
+  'properties.bootstrap.servers' = '${testBrokers()}', 'format' = 'json');
+INSERT INTO dst SELECT id, out FROM ML_PREDICT(TABLE src, MODEL upper, DESCRIPTOR(text), MAP['max-concurrent-operations', '${CONCURRENCY}']);
+`,
+      },
+      { 'admin.port': port },
+    );
+    await waitFor('the job under way', async () => (await written(output)) >= 10, 60_000);
+    expect((await fetch(`${adminUrl}/jobs/rb/pause`, { method: 'PUT' })).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 1000));
+    const calls = emulator.counters.chatRequests;
+    const rows = await written(output);
+
+    // A second member joins (it reads nothing: it pauses at once and commits nothing), then leaves.
+    const other = kafka.consumer({ groupId: group, sessionTimeout: 10_000, rebalanceTimeout: 20_000 });
+    await other.connect();
+    await other.subscribe({ topics: [input] });
+    await other.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} });
+    other.pause([{ topic: input }]);
+    await waitFor('two members', async () => (await admin.describeGroups([group])).groups[0]!.members.length === 2, 60_000, 250);
+    await new Promise((r) => setTimeout(r, 2000));
+    await other.disconnect();
+    await waitFor('one member again', async () => (await admin.describeGroups([group])).groups[0]!.members.length === 1, 60_000, 250);
+    await new Promise((r) => setTimeout(r, 2000));
+    // Through both rebalances the job stayed in the group, PAUSED, calling and writing nothing.
+    expect(harness.daemon.jobManager.job('rb')!.state).toBe('PAUSED');
+    expect(harness.logs.filter((l) => l['msg'] === 'kafka source: partitions assigned').length).toBeGreaterThanOrEqual(3);
+    expect(emulator.counters.chatRequests).toBe(calls);
+    expect(await written(output)).toBe(rows);
+
+    expect((await fetch(`${adminUrl}/jobs/rb/resume`, { method: 'PUT' })).status).toBe(202);
+    const out = await readTopic(kafka, output, (got) => new Set(got.map((m) => (JSON.parse(m.value) as { id: number }).id)).size >= 200, 120_000);
+    expect(new Set(out.map((m) => (JSON.parse(m.value) as { id: number }).id)).size).toBe(200);
+    expect(out.length - 200).toBeLessThanOrEqual(2 * CONCURRENCY);
+  }, 240_000);
 });
