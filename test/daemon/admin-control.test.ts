@@ -119,6 +119,30 @@ describe('admin API: job control', () => {
     }
   }, 60_000);
 
+  it('restarts a paused job into PAUSED (the target state survives), and a running one into RUNNING', async () => {
+    const { harness: h, call, status } = await start({ 'moods.sql': MOODS });
+    await waitFor('rows flowing', async () => (await status('moods')).rowsOut > 5);
+    expect((await call('PUT', '/jobs/moods/pause')).status).toBe(202);
+    const first = h.daemon.jobManager.job('moods')!;
+    const seen: string[] = [];
+    first.onStateChange((state) => seen.push(state));
+    expect((await call('POST', '/jobs/moods/restart')).status).toBe(202);
+    const again = await waitFor('PAUSED after the restart', async () => {
+      const s = await status('moods');
+      return s.restarts === 1 && s.state === 'PAUSED' ? s : undefined;
+    });
+    expect(seen).toEqual(['RESTARTING', 'PAUSED']);
+    expect(again.recordsIn).toBe(0);
+    expect(h.daemon.jobManager.job('moods')).toBe(first);
+    expect((await call('PUT', '/jobs/moods/resume')).status).toBe(202);
+    expect((await call('POST', '/jobs/moods/restart')).status).toBe(202);
+    await waitFor('RUNNING after the second restart', async () => {
+      const s = await status('moods');
+      return s.restarts === 2 && s.state === 'RUNNING' && s.rowsOut > 0;
+    });
+    expect(h.logs.filter((l) => l['msg'] === 'job restart requested')).toHaveLength(2);
+  }, 60_000);
+
   it('refuses PUT/POST with 403 on a non-loopback listener without a token, and needs the token once one is set', async () => {
     const open = await start({ 'moods.sql': MOODS }, { 'admin.host': '0.0.0.0' });
     const refused = await open.call('PUT', '/jobs/moods/pause');
