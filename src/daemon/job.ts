@@ -68,7 +68,7 @@ export interface JobStatus {
   }>;
   /** PAUSED after PUT /jobs/{id}/pause until a resume; survives restarts and reloads of the file. */
   readonly targetState?: JobTargetState;
-  /** Restarts the strategy made so far (since the file was loaded). */
+  /** Restarts so far, by the restart strategy or an operator (POST /jobs/{id}/restart), since the file was loaded. */
   readonly restarts: number;
   /** While RESTARTING: which restart since the last backoff reset, and when it happens (ms since epoch). */
   readonly restart?: { readonly attempt: number; readonly nextAttemptAt: number };
