@@ -1,6 +1,6 @@
 import type { ConnectorContext, ConnectorFactory, TableDefinition } from '../../src/spi/connector.js';
 import type { Registry } from '../../src/spi/registry.js';
-import type { Source } from '../../src/spi/source.js';
+import type { PartitionProgress, Source } from '../../src/spi/source.js';
 import { fieldGenerators, checkFieldOptions } from './field-generator.js';
 
 /**
@@ -27,7 +27,14 @@ export const datagenConnector: ConnectorFactory = {
     const total = table.options.get<number>('number-of-rows');
     const gens = fieldGenerators(table, table.options.get<number>('seed'));
     const log = ctx.log;
+    let acked = 0;
     return {
+      ...(total !== undefined
+        ? {
+            bounded: true,
+            progress: (): PartitionProgress[] => [{ topic: table.name, partition: 0, committedOffset: String(acked), endOffset: String(total), lag: total - acked }],
+          }
+        : {}),
       async run({ signal, flow, push }) {
         const started = Date.now();
         for (let i = 0; total === undefined || i < total; i++) {
@@ -43,7 +50,7 @@ export const datagenConnector: ConnectorFactory = {
             log.info({ rows: i }, 'datagen: a sequence field reached its end; input ends');
             return;
           }
-          push({ row: row as never, ack() {}, nack() {} });
+          push({ row: row as never, ack: () => void acked++, nack() {} });
         }
       },
       async close() {},

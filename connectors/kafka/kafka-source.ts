@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { Logger } from '../../src/spi/logger.js';
-import type { ErrorTolerance, RowFailure, Source, SourceContext } from '../../src/spi/source.js';
+import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext } from '../../src/spi/source.js';
 import type { ClientSettings } from './client-settings.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
@@ -8,6 +8,7 @@ import type { KafkaTableOptions } from './kafka-table-options.js';
 import { kafkajsLogCreator } from './kafkajs-log-creator.js';
 import { OffsetCheckpointer, type PartitionCheckpoint } from './offset-checkpointer.js';
 import { OffsetCommitter } from './offset-committer.js';
+import { PartitionProgressTracker } from './partition-progress.js';
 import { RecordDecodeError, type ConsumedMessage, type RecordDecoder } from './record-codec.js';
 import { StartupPositioner } from './startup-positioner.js';
 
@@ -32,6 +33,9 @@ export interface KafkaSourceStats {
 }
 
 type SourceState = 'created' | 'running' | 'closed';
+
+/** How often end offsets and the group's committed offsets are asked for (lag while paused or idle). */
+const PROGRESS_REFRESH_MS = 2_000;
 
 /** The message fields kafkajs has but does not declare in its types. */
 interface BatchContext {
@@ -75,6 +79,9 @@ export class KafkaSource implements Source {
   #settle: { resolve: () => void; reject: (err: Error) => void } | undefined;
   #flowPause: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  readonly #progress = new PartitionProgressTracker();
+  #progressTimer: NodeJS.Timeout | undefined;
+  #refreshing = false;
   #pushed = 0;
   #skipped = 0;
   #tombstones = 0;
@@ -141,6 +148,21 @@ export class KafkaSource implements Source {
     return this.#closing;
   }
 
+  /** The partitions of the current assignment: committed offset, end offset (high watermark) and lag. */
+  progress(): readonly PartitionProgress[] {
+    return this.#progress.snapshot(this.#checkpointer.assigned(), (tp) => this.#checkpointer.partition(tp.topic, tp.partition)?.committed);
+  }
+
+  /** Periodic, never overlapping; a broker that does not answer only leaves the figures stale. */
+  #refreshProgress(): void {
+    if (this.#refreshing || this.#state !== 'running') return;
+    this.#refreshing = true;
+    void this.#adminClient()
+      .then((admin) => this.#progress.refresh(admin, this.#cfg.options.groupId, this.#checkpointer.assigned()))
+      .catch((err: unknown) => this.#log.debug({ err }, 'kafka source: end offsets could not be refreshed'))
+      .finally(() => (this.#refreshing = false));
+  }
+
   async #start(): Promise<void> {
     const { options: opts, client } = this.#cfg;
     this.#topics = await this.#resolveTopics();
@@ -153,6 +175,8 @@ export class KafkaSource implements Source {
     await consumer.subscribe({ topics: this.#topics, fromBeginning: StartupPositioner.fromBeginning(opts) });
     if (this.#stop.signal.aborted) return;
     this.#log.info({ topics: this.#topics, groupId: opts.groupId, startupMode: opts.startupMode }, 'kafka source: joining the consumer group');
+    this.#progressTimer = setInterval(() => this.#refreshProgress(), PROGRESS_REFRESH_MS);
+    this.#progressTimer.unref();
     this.#consumerRun = consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -204,6 +228,7 @@ export class KafkaSource implements Source {
       throw new Error(`kafka source: batch of ${batch.topic}[${batch.partition}] is outside the assignment of epoch ${epoch}`);
     }
     this.#committer.setCommitFn(epoch, p.commitOffsetsIfNecessary);
+    this.#progress.observeEnd(batch.topic, batch.partition, batch.highWatermark);
     if (this.#stop.signal.aborted) {
       this.#pauseTopics();
       return;
@@ -418,6 +443,7 @@ export class KafkaSource implements Source {
   async #close(): Promise<void> {
     const wasRunning = this.#state === 'running';
     this.#state = 'closed';
+    clearInterval(this.#progressTimer);
     this.#beginStop();
     try {
       if (wasRunning) {

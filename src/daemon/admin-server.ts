@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../spi/logger.js';
-import type { InvalidJob } from './job-manager.js';
+import { isLoopbackAddress, refusal, type AdminAuth } from './admin-auth.js';
+import { jobStatusView } from './admin-status-view.js';
+import type { ControlOutcome, InvalidJob } from './job-manager.js';
 import type { JobModelStats, JobStatus } from './job.js';
+import { diagnosticView, type JobValidation } from './validate-job.js';
 
 /** A job as the admin server sees it: its status plus the counters of the models it bound. */
 export interface AdminJobSnapshot extends JobStatus {
@@ -24,6 +27,16 @@ export interface AdminSource {
   scrub(text: string): string;
   /** The Prometheus exposition of the daemon's metrics (daemon-metrics.ts); without it, /metrics is 404. */
   metrics?(): Promise<{ readonly contentType: string; readonly text: string }>;
+  /** The control plane (pause, resume, restart, validate); without it those endpoints answer 404. */
+  readonly control?: AdminControl;
+}
+
+/** What PUT/POST requests do; the daemon's JobManager and compiler behind it. */
+export interface AdminControl {
+  setTargetState(id: string, target: 'PAUSED' | 'STARTED'): ControlOutcome;
+  restart(id: string): ControlOutcome;
+  /** Compiles a job text named `file` without running anything (the checks of `predictd validate`). */
+  validate(file: string, sql: string, strict: boolean): JobValidation;
 }
 
 export interface AdminServerOptions {
@@ -32,7 +45,12 @@ export interface AdminServerOptions {
   readonly port: number;
   readonly source: AdminSource;
   readonly log: Logger;
+  /** `admin.token`: required as `Authorization: Bearer <token>` on PUT/POST when set. Never logged. */
+  readonly token?: string;
 }
+
+/** Request bodies (POST /validate's SQL) are read up to this; a larger one is refused with 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 interface Reply {
   readonly status: number;
@@ -41,11 +59,25 @@ interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+type Method = 'GET' | 'PUT' | 'POST';
+
+interface AdminRequest {
+  readonly source: AdminSource;
+  readonly query: URLSearchParams;
+  /** The body as text; only read for PUT/POST, after authorization. */
+  readonly body: string;
+}
+
+type Handler = (req: AdminRequest) => Reply | Promise<Reply>;
+
+/** One path: its handler per method (HEAD is GET without a body). */
+type Route = Partial<Record<Method, Handler>>;
+
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
- * The daemon's admin HTTP endpoints (node:http, GET/HEAD only, no request bodies):
+ * The daemon's admin HTTP endpoints (node:http). Reads (GET and HEAD):
  *
  *   GET /healthz    200 `ok` while the process runs (liveness)
  *   GET /readyz     200 when the daemon is RUNNING, its job files loaded and no job FAILED,
@@ -56,7 +88,16 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  *                   `file:line:col`) and INVALID files (their compile errors); plus `invalid`,
  *                   the files whose last version failed to compile (kept for compatibility)
  *   GET /jobs/{id}  one job file (404 when there is none with that id)
+ *   GET /jobs/{id}/status  state, target state, rows/s, lag per partition, in flight, errors by stage
  *   GET /metrics    Prometheus text format 0.0.4
+ *
+ * Control, with Kafka Connect's verbs and codes (202 Accepted; errors as `{error_code, message}`):
+ *
+ *   PUT /jobs/{id}/pause, PUT /jobs/{id}/resume, POST /jobs/{id}/restart
+ *   POST /validate  body = a job's SQL text (`?file=name.sql` names it): its diagnostics as JSON; nothing runs
+ *
+ * PUT/POST are refused (403) unless the request carries `admin.token` as a bearer token, or no
+ * token is set and the server listens on loopback only (admin-auth.ts). Bodies are bounded.
  *
  * Nothing here shows an option value: only names, states, counters and error messages, and every
  * body passes the daemon's secret scrubber. Compile errors lose their source excerpt (the line
@@ -75,8 +116,10 @@ export class AdminServer {
   /** Listens on host:port; rejects (nothing left open) when the address cannot be bound. */
   static async start(opts: AdminServerOptions): Promise<AdminServer> {
     const log = opts.log;
+    // Settled once listening: the bound address decides whether loopback alone may change jobs.
+    const auth: { current: AdminAuth } = { current: { ...(opts.token ? { token: opts.token } : {}), loopbackOnly: false } };
     const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
-      handle(req, res, opts.source, log).catch((err: unknown) => log.error({ err, url: req.url }, 'admin request failed'));
+      handle(req, res, opts.source, auth.current, log).catch((err: unknown) => log.error({ err, url: req.url }, 'admin request failed'));
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => {
@@ -91,7 +134,12 @@ export class AdminServer {
     });
     server.on('error', (err) => log.error({ err }, 'admin server error'));
     const admin = new AdminServer(server, log);
-    log.info({ host: opts.host, port: admin.port }, `admin server listening on ${admin.url}`);
+    const loopbackOnly = isLoopbackAddress((server.address() as AddressInfo).address);
+    auth.current = { ...auth.current, loopbackOnly };
+    log.info(
+      { host: opts.host, port: admin.port, controlAuth: opts.token ? 'token' : loopbackOnly ? 'loopback' : 'refused' },
+      `admin server listening on ${admin.url}`,
+    );
     return admin;
   }
 
@@ -116,20 +164,16 @@ export class AdminServer {
   }
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, source: AdminSource, log: Logger): Promise<void> {
-  req.resume();
+async function handle(req: IncomingMessage, res: ServerResponse, source: AdminSource, auth: AdminAuth, log: Logger): Promise<void> {
   let reply: Reply;
   try {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const route = routeOf(path);
-    if (!route) reply = { status: 404, type: TEXT, body: 'not found\n' };
-    else if (req.method !== 'GET' && req.method !== 'HEAD') reply = { status: 405, type: TEXT, body: 'method not allowed\n', headers: { Allow: 'GET, HEAD' } };
-    else reply = await route(source);
+    reply = await answer(req, source, auth);
   } catch (err) {
-    log.error({ err, url: req.url }, 'admin request failed');
-    reply = { status: 500, type: TEXT, body: 'internal error\n' };
+    log.error({ err, method: req.method, url: req.url }, 'admin request failed');
+    reply = error(500, 'internal error');
   }
-  const body = source.scrub(reply.body);
+  req.resume();
+  const body = req.method === 'HEAD' ? '' : source.scrub(reply.body);
   res.writeHead(reply.status, {
     'Content-Type': reply.type,
     'Content-Length': Buffer.byteLength(body),
@@ -140,22 +184,69 @@ async function handle(req: IncomingMessage, res: ServerResponse, source: AdminSo
   res.end(body);
 }
 
-function routeOf(path: string): ((source: AdminSource) => Reply | Promise<Reply>) | undefined {
-  switch (path) {
-    case '/healthz':
-      return () => ({ status: 200, type: TEXT, body: 'ok\n' });
-    case '/readyz':
-      return readiness;
-    case '/jobs':
-      return (source) => json(200, { jobs: allJobViews(source), invalid: source.invalid().map((i) => invalidView(i, source)) });
-    case '/metrics':
-      return async (source) => {
-        if (!source.metrics) return { status: 404, type: TEXT, body: 'no metrics\n' };
-        const { contentType, text } = await source.metrics();
-        return { status: 200, type: contentType, body: text };
-      };
+async function answer(req: IncomingMessage, source: AdminSource, auth: AdminAuth): Promise<Reply> {
+  const url = new URL(req.url ?? '/', 'http://admin');
+  const route = routeOf(url.pathname, source);
+  if (!route) return error(404, 'not found');
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  const handler = route[method as Method];
+  if (!handler) return { ...error(405, 'method not allowed'), headers: { Allow: allowed(route) } };
+  let body = '';
+  if (method !== 'GET') {
+    const refused = refusal(req.headers, auth);
+    if (refused) return error(403, refused);
+    const read = await readBody(req, MAX_BODY_BYTES);
+    if (read === undefined) return { ...error(413, `the request body is larger than ${MAX_BODY_BYTES} bytes`), headers: { Connection: 'close' } };
+    body = read;
   }
-  const m = /^\/jobs\/([^/]+)$/.exec(path);
+  return handler({ source, query: url.searchParams, body });
+}
+
+function allowed(route: Route): string {
+  return Object.keys(route)
+    .flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))
+    .join(', ');
+}
+
+/** The body as UTF-8 text, or undefined past `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+const FIXED_ROUTES: Readonly<Record<string, Route>> = {
+  '/healthz': { GET: () => ({ status: 200, type: TEXT, body: 'ok\n' }) },
+  '/readyz': { GET: ({ source }) => readiness(source) },
+  '/jobs': { GET: ({ source }) => json(200, { jobs: allJobViews(source), invalid: source.invalid().map((i) => invalidView(i, source)) }) },
+  '/metrics': {
+    GET: async ({ source }) => {
+      if (!source.metrics) return error(404, 'no metrics');
+      const { contentType, text } = await source.metrics();
+      return { status: 200, type: contentType, body: text };
+    },
+  },
+};
+
+function routeOf(path: string, source: AdminSource): Route | undefined {
+  const fixed = FIXED_ROUTES[path];
+  if (fixed) return fixed;
+  const control = source.control;
+  if (path === '/validate') return control ? { POST: (req) => validation(req, control) } : undefined;
+  const m = /^\/jobs\/([^/]+)(?:\/(status|pause|resume|restart))?$/.exec(path);
   if (!m) return undefined;
   let id: string;
   try {
@@ -163,13 +254,69 @@ function routeOf(path: string): ((source: AdminSource) => Reply | Promise<Reply>
   } catch {
     return undefined;
   }
-  return (source) => {
-    const job = source.jobs().find((j) => j.id === id);
-    const invalid = source.invalid().find((i) => i.id === id);
-    if (job) return json(200, { ...jobView(job, source), ...(invalid ? { fileErrors: compileErrors(invalid.error).map((e) => source.scrub(e)) } : {}) });
-    if (invalid) return json(200, { ...invalidJobView(invalid, source), fileErrors: compileErrors(invalid.error).map((e) => source.scrub(e)) });
-    return json(404, { error: `no job '${id}'` });
-  };
+  switch (m[2]) {
+    case undefined:
+      return { GET: () => jobReply(id, source) };
+    case 'status':
+      return { GET: () => statusReply(id, source) };
+    case 'pause':
+      return control ? { PUT: () => controlled(id, control.setTargetState(id, 'PAUSED'), source) } : undefined;
+    case 'resume':
+      return control ? { PUT: () => controlled(id, control.setTargetState(id, 'STARTED'), source) } : undefined;
+    case 'restart':
+      return control ? { POST: () => controlled(id, control.restart(id), source) } : undefined;
+  }
+  return undefined;
+}
+
+function jobReply(id: string, source: AdminSource): Reply {
+  const job = source.jobs().find((j) => j.id === id);
+  const invalid = source.invalid().find((i) => i.id === id);
+  if (job) return json(200, { ...jobView(job, source), ...(invalid ? { fileErrors: compileErrors(invalid.error).map((e) => source.scrub(e)) } : {}) });
+  if (invalid) return json(200, { ...invalidJobView(invalid, source), fileErrors: compileErrors(invalid.error).map((e) => source.scrub(e)) });
+  // `error` is the older field; `error_code` and `message` are Kafka Connect's.
+  return json(404, { error_code: 404, message: `no job '${id}'`, error: `no job '${id}'` });
+}
+
+function statusReply(id: string, source: AdminSource): Reply {
+  const job = source.jobs().find((j) => j.id === id);
+  if (job) return json(200, jobStatusView(job, (e) => oneLine(e, source)));
+  const invalid = source.invalid().find((i) => i.id === id);
+  if (invalid) return json(200, invalidJobView(invalid, source));
+  return error(404, `no job '${id}'`);
+}
+
+/** 202 with the job's state after the request; Kafka Connect's codes otherwise (404 unknown, 409 not in this state). */
+function controlled(id: string, outcome: ControlOutcome, source: AdminSource): Reply {
+  switch (outcome.kind) {
+    case 'accepted': {
+      const job = source.jobs().find((j) => j.id === id);
+      return json(202, { id, state: job?.state ?? null, targetState: job?.targetState ?? 'STARTED' });
+    }
+    case 'missing':
+      return error(404, outcome.message);
+    case 'invalid':
+    case 'conflict':
+      return error(409, outcome.message);
+  }
+}
+
+/**
+ * POST /validate: 200 either way (the request was understood) with `valid`, the errors and the
+ * warnings of `predictd validate` (`?strict=true`: an unset `${VAR}` is an error, as `--strict`).
+ */
+function validation(req: AdminRequest, control: AdminControl): Reply {
+  const file = req.query.get('file') || 'request.sql';
+  if (req.body.trim() === '') return error(400, 'the request body must be the SQL text of a job');
+  const result = control.validate(file, req.body, req.query.get('strict') === 'true');
+  const count = (kind: string) => result.plan?.catalog.entries().filter((e) => e.kind === kind).length ?? 0;
+  return json(200, {
+    file,
+    valid: result.errors.length === 0,
+    errors: result.errors.map((d) => diagnosticView(file, d)),
+    warnings: result.warnings.map((d) => diagnosticView(file, d)),
+    ...(result.plan ? { summary: { tables: count('table'), views: count('view'), models: count('model'), pipelines: result.plan.pipelines.length } } : {}),
+  });
 }
 
 /** Jobs, then the files that never compiled (no job of that id), as INVALID entries. */
@@ -259,6 +406,11 @@ function invalidJobView(invalid: InvalidJob, source: AdminSource) {
  */
 export function compileErrors(error: string): string[] {
   return error.split(/\r?\n/).filter((line) => line.trim() !== '' && !/^\s/.test(line));
+}
+
+/** Kafka Connect's error body. */
+function error(status: number, message: string): Reply {
+  return json(status, { error_code: status, message });
 }
 
 function json(status: number, value: unknown): Reply {

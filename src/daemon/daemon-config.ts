@@ -57,6 +57,13 @@ export const daemonConfigSchema = {
   admin: {
     host: { doc: 'Address the admin HTTP server (/healthz, /readyz, /jobs, /metrics) listens on; 0.0.0.0 to reach it from outside a container.', format: String, default: '127.0.0.1', env: 'PREDICTD_ADMIN_HOST' },
     port: { doc: 'Port of the admin HTTP server; 0 disables it.', format: 'port', default: 9464, env: 'PREDICTD_ADMIN_PORT' },
+    token: {
+      doc: "Bearer token required by the admin server's PUT/POST requests (pause, resume, restart, validate); also required on loopback once set. The token, '${NAME}' or '${file:/path}'. Without it those requests are refused unless the server listens on loopback only.",
+      format: String,
+      default: '',
+      sensitive: true,
+      env: 'PREDICTD_ADMIN_TOKEN',
+    },
     readyWhenJobsFail: {
       doc: '/readyz answers 200 even while a job is FAILED, RESTARTING or INVALID (the daemon itself still has to be running with its job files loaded).',
       format: Boolean,
@@ -73,7 +80,7 @@ export interface DaemonConfig {
   readonly shutdown: { readonly timeoutMs: number };
   readonly pipeline: { readonly inFlightPerConcurrency: number; readonly sinkBatchMaxRows: number; readonly sinkLingerMs: number };
   readonly kafka: { readonly bootstrapServers: string };
-  readonly admin: { readonly host: string; readonly port: number; readonly readyWhenJobsFail: boolean };
+  readonly admin: { readonly host: string; readonly port: number; readonly token: string; readonly readyWhenJobsFail: boolean };
   /** Nested as in the schema: `restart-strategy.exponential-delay.initial-backoff` and so on. */
   readonly 'restart-strategy': Readonly<Record<string, unknown>>;
 }

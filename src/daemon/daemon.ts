@@ -11,6 +11,7 @@ import type { Sink } from '../spi/sink.js';
 import { printConnector } from '../../connectors/print/print-connector.js';
 import { resolveOptions } from '../spi/resolve-options.js';
 import { AdminServer, type AdminJobSnapshot } from './admin-server.js';
+import { resolveAdminToken } from './admin-token.js';
 import { restartSettingsOfConfig, type DaemonConfig } from './daemon-config.js';
 import { DaemonError } from './daemon-error.js';
 import { DaemonMetrics } from './daemon-metrics.js';
@@ -18,6 +19,7 @@ import { createDefaultRegistry } from './default-registry.js';
 import { JobManager } from './job-manager.js';
 import { JobWatcher } from './job-watcher.js';
 import type { JobStatus } from './job.js';
+import { validateJob } from './validate-job.js';
 
 export interface DaemonDeps {
   readonly registry?: Registry;
@@ -41,6 +43,8 @@ export class Daemon {
   readonly metrics = new DaemonMetrics();
   readonly #limiters: LimiterRegistry;
   readonly #jobs: JobManager;
+  readonly #catalogContext: CatalogContext;
+  readonly #env: Readonly<Record<string, string | undefined>>;
   #watcher: JobWatcher | undefined;
   #admin: AdminServer | undefined;
   /** The job files present at start are loaded (readiness waits for it). */
@@ -60,6 +64,8 @@ export class Daemon {
       modelSpec: (factory) => modelSpecFor(factory),
       defaultKafkaBootstrap: config.kafka.bootstrapServers,
     };
+    this.#catalogContext = catalogContext;
+    this.#env = env;
     const scrubber = this.scrubber;
     const limiters = this.#limiters;
     const metrics = this.metrics;
@@ -129,11 +135,15 @@ export class Daemon {
     if (!this.config.jobs.watch) this.#watcher.stop();
   }
 
-  #startAdmin(): Promise<AdminServer> {
+  async #startAdmin(): Promise<AdminServer> {
     this.metrics.collectProcessMetrics();
+    const token = await resolveAdminToken(this.config.admin.token, this.#env);
+    this.scrubber.add(token || undefined);
+    const jobs = this.#jobs;
     return AdminServer.start({
       host: this.config.admin.host,
       port: this.config.admin.port,
+      ...(token ? { token } : {}),
       log: this.log.child({ component: 'admin' }),
       source: {
         daemon: () => ({ state: this.#state, loaded: this.#loaded, readyWhenJobsFail: this.config.admin.readyWhenJobsFail }),
@@ -141,6 +151,11 @@ export class Daemon {
         invalid: () => this.#jobs.invalid(),
         scrub: (text) => this.scrubber.scrub(text),
         metrics: async () => ({ contentType: this.metrics.contentType, text: await this.metrics.render(this.#snapshots(), this.#jobs.invalid()) }),
+        control: {
+          setTargetState: (id, target) => jobs.setTargetState(id, target),
+          restart: (id) => jobs.restart(id),
+          validate: (file, sql, strict) => validateJob(file, sql, this.#catalogContext, this.#env, strict),
+        },
       },
     });
   }

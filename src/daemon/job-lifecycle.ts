@@ -4,23 +4,28 @@
  *
  *   CREATED -> RUNNING -> FINISHED                      (bounded inputs ended)
  *              RUNNING -> STOPPING -> STOPPED           (file removed or changed, SIGTERM)
+ *              RUNNING <-> PAUSED                       (PUT /jobs/{id}/pause, /resume)
  *   CREATED | RUNNING -> FAILED -> RESTARTING -> RUNNING (the restart strategy brings it back)
  *                        FAILED                          (stays: 'none', attempts used up)
  *                                   RESTARTING -> FAILED (binding failed again)
+ *   RUNNING | PAUSED | FAILED | FINISHED -> RESTARTING  (POST /jobs/{id}/restart)
+ *   CREATED | RESTARTING -> PAUSED                      (bound while the target state is PAUSED)
  *   FAILED | RESTARTING | CREATED -> STOPPED
  *
- * INVALID is a job file that does not compile and has no older version running: it never runs,
- * so it has no transitions; a new version of the file replaces it.
+ * PAUSED behaves as RUNNING for failures, stops and the end of bounded inputs. INVALID is a job
+ * file that does not compile and has no older version running: it never runs, so it has no
+ * transitions; a new version of the file replaces it.
  */
-export type JobLifecycleState = 'CREATED' | 'RUNNING' | 'FAILED' | 'RESTARTING' | 'FINISHED' | 'STOPPING' | 'STOPPED' | 'INVALID';
+export type JobLifecycleState = 'CREATED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'RESTARTING' | 'FINISHED' | 'STOPPING' | 'STOPPED' | 'INVALID';
 
 const NEXT: Readonly<Record<JobLifecycleState, readonly JobLifecycleState[]>> = {
-  CREATED: ['RUNNING', 'FAILED', 'STOPPED'],
-  RUNNING: ['FAILED', 'FINISHED', 'STOPPING'],
+  CREATED: ['RUNNING', 'PAUSED', 'FAILED', 'STOPPED'],
+  RUNNING: ['PAUSED', 'FAILED', 'FINISHED', 'STOPPING', 'RESTARTING'],
+  PAUSED: ['RUNNING', 'FAILED', 'FINISHED', 'STOPPING', 'RESTARTING'],
   FAILED: ['RESTARTING', 'STOPPED'],
-  RESTARTING: ['RUNNING', 'FAILED', 'STOPPED'],
+  RESTARTING: ['RUNNING', 'PAUSED', 'FAILED', 'STOPPED'],
   STOPPING: ['STOPPED'],
-  FINISHED: [],
+  FINISHED: ['RESTARTING'],
   STOPPED: [],
   INVALID: [],
 };

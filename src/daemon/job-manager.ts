@@ -6,7 +6,7 @@ import { DiagnosticsError } from '../errors/diagnostic.js';
 import { restartSettingsOf, restartStrategyConfig } from '../runtime/restart-strategy-settings.js';
 import type { Logger } from '../spi/logger.js';
 import { compileJob } from './compile-job.js';
-import { Job, type JobDeps, type JobStatus } from './job.js';
+import { Job, JobControlError, type JobDeps, type JobStatus } from './job.js';
 
 export interface JobManagerDeps extends Omit<JobDeps, 'restartStrategy' | 'stopTimeoutMs'> {
   readonly catalogContext: CatalogContext;
@@ -16,6 +16,9 @@ export interface JobManagerDeps extends Omit<JobDeps, 'restartStrategy' | 'stopT
   /** Whether the folder is watched for new and changed files (what the "every job finished" line says). */
   readonly watching?: boolean;
 }
+
+/** What a control request found: `missing` (no such job), `invalid` (the file never compiled: nothing runs), `conflict` (the job is stopping). */
+export type ControlOutcome = { readonly kind: 'accepted' } | { readonly kind: 'missing' | 'invalid' | 'conflict'; readonly message: string };
 
 export interface InvalidJob {
   readonly id: string;
@@ -36,6 +39,8 @@ export class JobManager {
   readonly #invalid = new Map<string, InvalidJob>();
   /** One operation at a time per job, in arrival order. */
   readonly #queues = new Map<string, Promise<void>>();
+  /** Jobs whose target state is PAUSED: kept across reloads of the file, forgotten when the file goes (and with the process). */
+  readonly #paused = new Set<string>();
   /** "Every job finished" is said once until a job is loaded again. */
   #allFinishedLogged = false;
 
@@ -58,6 +63,7 @@ export class JobManager {
     const id = JobManager.jobId(file);
     return this.#enqueue(id, async () => {
       this.#invalid.delete(id);
+      this.#paused.delete(id);
       const job = this.#jobs.get(id);
       if (!job) return;
       this.#jobs.delete(id);
@@ -84,6 +90,44 @@ export class JobManager {
 
   job(id: string): Job | undefined {
     return this.#jobs.get(id);
+  }
+
+  /** PUT /jobs/{id}/pause and /resume: sets the target state, which a reload or restart of the job keeps. */
+  setTargetState(id: string, target: 'PAUSED' | 'STARTED'): ControlOutcome {
+    const job = this.#jobs.get(id);
+    if (!job) return this.#notRunnable(id);
+    try {
+      if (target === 'PAUSED') job.pause();
+      else job.resume();
+    } catch (err) {
+      if (err instanceof JobControlError) return { kind: 'conflict', message: err.message };
+      throw err;
+    }
+    if (target === 'PAUSED') this.#paused.add(id);
+    else this.#paused.delete(id);
+    this.#log.info({ jobId: id, targetState: target, state: job.state }, target === 'PAUSED' ? 'job paused' : 'job resumed');
+    return { kind: 'accepted' };
+  }
+
+  /**
+   * POST /jobs/{id}/restart: queued behind any reload of the same file, then the job stops
+   * gracefully and binds anew with its backoff reset. Answers at once; the restart goes on.
+   */
+  restart(id: string): ControlOutcome {
+    const job = this.#jobs.get(id);
+    if (!job) return this.#notRunnable(id);
+    if (job.state === 'STOPPING' || job.state === 'STOPPED') return { kind: 'conflict', message: `job '${id}' is ${job.state}` };
+    void this.#enqueue(id, async () => {
+      // A reload may have replaced the job meanwhile: restarting the new one would be a second start.
+      if (this.#jobs.get(id) !== job) return;
+      await job.restart();
+    });
+    return { kind: 'accepted' };
+  }
+
+  #notRunnable(id: string): ControlOutcome {
+    if (this.#invalid.has(id)) return { kind: 'invalid', message: `job file '${id}' does not compile: nothing runs to control` };
+    return { kind: 'missing', message: `no job '${id}'` };
   }
 
   #enqueue(id: string, op: () => Promise<void>): Promise<void> {
@@ -133,7 +177,8 @@ export class JobManager {
       await running.stop(this.#deps.shutdownTimeoutMs);
     }
     const restartStrategy = restartStrategyConfig(this.#deps.restartSettings ?? {}, restartSettingsOf(plan.catalog.settings));
-    const job = Job.start(id, file, hash, plan, { ...this.#deps, restartStrategy, stopTimeoutMs: this.#deps.shutdownTimeoutMs }, source);
+    const paused = this.#paused.has(id);
+    const job = Job.start(id, file, hash, plan, { ...this.#deps, restartStrategy, stopTimeoutMs: this.#deps.shutdownTimeoutMs, paused }, source);
     this.#jobs.set(id, job);
     this.#allFinishedLogged = false;
     this.#log.info({ jobId: id, file, pipelines: plan.pipelines.map((p) => p.name), restartStrategy: restartStrategy.type }, running ? 'job restarted' : 'job started');

@@ -4,6 +4,7 @@ import type { BoundModelFunction, ModelStats } from '../providers/index.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import { Pipeline, type PipelineStats } from '../runtime/pipeline.js';
 import type { JobState } from '../runtime/job-state.js';
+import { RateMeter } from '../runtime/rate-meter.js';
 import { RestartStrategy, type RestartClock, type RestartStrategyConfig } from '../runtime/restart-strategy.js';
 import type { Logger } from '../spi/logger.js';
 import type { PartitionProgress } from '../spi/source.js';
@@ -34,6 +35,17 @@ export interface JobDeps {
   readonly stopTimeoutMs?: number;
   readonly clock?: RestartClock;
   readonly random?: () => number;
+  /** Start with the target state PAUSED (a pause kept across a reload of the file). */
+  readonly paused?: boolean;
+}
+
+/** Kafka Connect's target state: what the operator asked for, kept across restarts. */
+export type JobTargetState = 'STARTED' | 'PAUSED';
+
+/** Rows per second over the last RATE_WINDOW_MS, sampled every RATE_SAMPLE_MS. */
+export interface PipelineRates {
+  readonly inPerSec: number;
+  readonly outPerSec: number;
 }
 
 /** Why the job last failed. `position` is `file:line:col` when the cause has one (an option naming an unset variable). */
@@ -55,8 +67,14 @@ export interface JobStatus {
     inFlight: number;
     /** The source's partitions (committed offset, end offset, lag), when it has any. */
     partitions?: readonly PartitionProgress[];
+    /** Records in and rows out per second over the last 10 s. */
+    rates?: PipelineRates;
+    /** The source's input ends by itself: its one partition counts rows acked out of all. */
+    bounded?: boolean;
   }>;
-  /** Restarts the strategy made so far (since the file was loaded). */
+  /** PAUSED after PUT /jobs/{id}/pause until a resume; survives restarts and reloads of the file. */
+  readonly targetState?: JobTargetState;
+  /** Restarts so far, by the restart strategy or an operator (POST /jobs/{id}/restart), since the file was loaded. */
   readonly restarts: number;
   /** While RESTARTING: which restart since the last backoff reset, and when it happens (ms since epoch). */
   readonly restart?: { readonly attempt: number; readonly nextAttemptAt: number };
@@ -82,12 +100,19 @@ export interface ModelLimiterState {
 }
 
 interface Attempt {
-  readonly pipelines: Array<{ name: string; pipeline: Pipeline }>;
+  readonly pipelines: Array<{ name: string; pipeline: Pipeline; rates: { in: RateMeter; out: RateMeter } }>;
   /** Shared by the attempt's pipelines: closed with the last of them (shared-model.ts). */
   readonly models: Map<ModelEntry, SharedModel>;
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+const RATE_SAMPLE_MS = 1_000;
+const RATE_WINDOW_MS = 10_000;
+
+/** An operator's request the job cannot follow in its state (the admin API answers 409). */
+export class JobControlError extends Error {
+  override readonly name = 'JobControlError';
+}
 
 /**
  * One job file's pipelines, bound and run as a unit. When a pipeline fails (or binding fails:
@@ -115,6 +140,10 @@ export class Job {
   #lastFailure: JobFailure | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopping: Promise<void> | undefined;
+  #targetPaused: boolean;
+  /** A restart asked for by an operator is under way: the attempt being stopped must not count as a failure or an end. */
+  #manualRestart: Promise<void> | undefined;
+  #sampler: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
   readonly #done: Promise<JobLifecycleState>;
   #settle!: (state: JobLifecycleState) => void;
@@ -130,6 +159,7 @@ export class Job {
     this.#clock = deps.clock ?? { now: () => Date.now() };
     this.#strategy = new RestartStrategy(deps.restartStrategy ?? { type: 'none' }, this.#clock, deps.random);
     this.#done = new Promise((resolve) => (this.#settle = resolve));
+    this.#targetPaused = deps.paused ?? false;
     this.#fsm.onChange((state, previous) => this.#logTransition(state, previous));
   }
 
@@ -137,6 +167,8 @@ export class Job {
   static start(id: string, file: string, hash: string, plan: ScriptPlan, deps: JobDeps, source = ''): Job {
     const job = new Job(id, file, hash, plan, deps, source);
     job.#running = job.#runGuarded();
+    job.#sampler = setInterval(() => job.#sampleRates(), RATE_SAMPLE_MS);
+    job.#sampler.unref();
     return job;
   }
 
@@ -158,13 +190,20 @@ export class Job {
       id: this.id,
       file: this.file,
       state: this.state,
-      pipelines: this.#attempt.pipelines.map(({ name, pipeline }, i) => ({
-        name,
-        state: pipeline.state,
-        ...(pipeline.failure ? { error: pipeline.failure.message } : {}),
-        stats: this.#totals.pipeline(i, pipeline.stats),
-        inFlight: pipeline.inFlight,
-      })),
+      targetState: this.targetState,
+      pipelines: this.#attempt.pipelines.map(({ name, pipeline, rates }, i) => {
+        const partitions = pipeline.progress();
+        return {
+          name,
+          state: pipeline.state,
+          ...(pipeline.failure ? { error: pipeline.failure.message } : {}),
+          stats: this.#totals.pipeline(i, pipeline.stats),
+          inFlight: pipeline.inFlight,
+          ...(partitions.length > 0 ? { partitions } : {}),
+          ...(pipeline.bounded ? { bounded: true } : {}),
+          rates: { inPerSec: rates.in.rate(), outPerSec: rates.out.rate() },
+        };
+      }),
       restarts: this.#restarts,
       ...(this.state === 'RESTARTING' && this.#restart ? { restart: { ...this.#restart } } : {}),
       ...(this.#lastFailure ? { lastFailure: this.#lastFailure } : {}),
@@ -179,9 +218,60 @@ export class Job {
     return this.#totals.models(attemptModelStats(this.#attempt));
   }
 
+  get targetState(): JobTargetState {
+    return this.#targetPaused ? 'PAUSED' : 'STARTED';
+  }
+
+  /**
+   * Kafka Connect's pause: sources stop reading (Kafka keeps the group membership) and rows wait
+   * before their model call; calls under way finish and their rows are written and committed.
+   * The target state stays PAUSED through restarts until resume(). Idempotent.
+   */
+  pause(): void {
+    if (this.#stopping) throw new JobControlError(`job '${this.id}' is stopping`);
+    this.#targetPaused = true;
+    for (const { pipeline } of this.#attempt.pipelines) pipeline.pause();
+    if (this.state === 'RUNNING') this.#fsm.transition('PAUSED');
+  }
+
+  /** Opens what pause() closed. Idempotent. */
+  resume(): void {
+    if (this.#stopping) throw new JobControlError(`job '${this.id}' is stopping`);
+    this.#targetPaused = false;
+    for (const { pipeline } of this.#attempt.pipelines) pipeline.resume();
+    if (this.state === 'PAUSED') this.#fsm.transition('RUNNING');
+  }
+
+  /**
+   * An operator's restart: the current attempt stops gracefully (what it finished is committed),
+   * a pending restart is cancelled, the restart backoff starts over, and the plan is bound anew.
+   * Resolves once the new attempt is bound (or failed to bind). Idempotent while under way.
+   */
+  restart(): Promise<void> {
+    if (this.#stopping) return Promise.reject(new JobControlError(`job '${this.id}' is stopping`));
+    this.#manualRestart ??= (async () => {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      if (this.#fsm.can('RESTARTING')) this.#fsm.transition('RESTARTING');
+      this.#log.info({ file: this.file }, 'job restart requested');
+      await Promise.all(this.#attempt.pipelines.map(({ pipeline }) => pipeline.stop(this.#deps.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)));
+      await this.#running;
+      this.#strategy.reset();
+      this.#restart = undefined;
+      if (this.#stopping) return;
+      this.#restarts++;
+      this.#manualRestart = undefined;
+      this.#running = this.#runGuarded();
+    })().finally(() => {
+      this.#manualRestart = undefined;
+    });
+    return this.#manualRestart;
+  }
+
   /** Cancels a pending restart, stops every pipeline under one deadline (in parallel). Idempotent. */
   stop(deadlineMs: number): Promise<void> {
     this.#stopping ??= (async () => {
+      clearInterval(this.#sampler);
       clearTimeout(this.#timer);
       this.#timer = undefined;
       if (this.#fsm.can('STOPPING')) this.#fsm.transition('STOPPING');
@@ -213,7 +303,7 @@ export class Job {
       this.#failed(asError(err));
       return;
     }
-    this.#fsm.transition('RUNNING');
+    this.#fsm.transition(this.#targetPaused ? 'PAUSED' : 'RUNNING');
     let failure: Error | undefined;
     await Promise.all(
       attempt.pipelines.map(async ({ pipeline }) => {
@@ -224,14 +314,14 @@ export class Job {
           failure ??= asError(err);
           state = await pipeline.stop(0);
         }
-        if (state !== 'FAILED' || this.#stopping) return;
+        if (state !== 'FAILED' || this.#stopping || this.#manualRestart) return;
         failure ??= pipeline.failure ?? new Error('a pipeline failed');
         // The others stop reading and commit what they finished: the restart re-reads the rest.
         const others = attempt.pipelines.filter((p) => p.pipeline !== pipeline);
         await Promise.all(others.map((p) => p.pipeline.stop(this.#deps.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)));
       }),
     );
-    if (this.#stopping) return;
+    if (this.#stopping || this.#manualRestart) return;
     if (failure) {
       this.#failed(failure);
       return;
@@ -261,10 +351,19 @@ export class Job {
         printSink: deps.printSink,
       };
       const rowLatency = deps.rowLatency?.(this.id, names[i]!);
-      const pipeline = Pipeline.create(bindPipeline(p, ctx), plog, rowLatency ? { rowLatency } : {});
+      const pipeline = Pipeline.create(bindPipeline(p, ctx), plog, { paused: this.#targetPaused, ...(rowLatency ? { rowLatency } : {}) });
       pipeline.onStateChange((state, previous) => plog.info({ state, previous }, `pipeline ${state.toLowerCase()}`));
-      attempt.pipelines.push({ name: p.name, pipeline });
+      attempt.pipelines.push({ name: p.name, pipeline, rates: { in: new RateMeter(RATE_WINDOW_MS), out: new RateMeter(RATE_WINDOW_MS) } });
     });
+  }
+
+  #sampleRates(): void {
+    const now = this.#clock.now();
+    for (const { pipeline, rates } of this.#attempt.pipelines) {
+      const { recordsIn, rowsOut } = pipeline.stats;
+      rates.in.sample(now, recordsIn);
+      rates.out.sample(now, rowsOut);
+    }
   }
 
   #failed(err: Error): void {

@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../spi/logger.js';
 import { RowError } from '../expr/row-error.js';
-import type { ErrorTolerance, FailureStage, RowFailure as RoutedFailure, SourceRecord, UndecodableRecord } from '../spi/source.js';
+import type { ErrorTolerance, FailureStage, PartitionProgress, RowFailure as RoutedFailure, SourceRecord, UndecodableRecord } from '../spi/source.js';
 import type { Row } from '../types/data-type.js';
 import { abortableSleep, fullJitterDelay } from '../util/backoff.js';
 import type { ExecutablePipeline, PredictStage } from './executable-pipeline.js';
 import { FlowWindow } from './flow-window.js';
+import { GateReleasedError, PauseGate } from './pause-gate.js';
 import { JobStateMachine, type JobState } from './job-state.js';
 import { routeFailure, type FailureCase } from './route-failure.js';
 import { DeadLetterFailedError, RowFailedError } from './row-failed-error.js';
@@ -39,6 +40,8 @@ export interface FailureCounts {
 const FAILURE_STAGES: readonly FailureStage[] = ['decode', 'transform', 'predict', 'sink'];
 
 export interface PipelineOptions {
+  /** Start with the gate closed: the job's target state is PAUSED (it survives restarts and reloads). */
+  readonly paused?: boolean;
   /**
    * Seconds from a record's read to the sink's acknowledgement of its rows (the daemon's
    * histogram child for this job and pipeline). Records that end without a sink write
@@ -81,6 +84,8 @@ export class Pipeline {
   readonly #now: () => number;
   readonly #fsm = new JobStateMachine();
   readonly #window: FlowWindow;
+  /** Pause / resume (the job's target state): closes the flow to the source and holds rows before their model call. */
+  readonly #gate: PauseGate;
   readonly #writer: SinkWriter;
   readonly #permits = new Map<PredictStage, Semaphore>();
   readonly #ordered: boolean;
@@ -113,6 +118,7 @@ export class Pipeline {
     this.#rowLatency = opts.rowLatency ?? NO_OBSERVER;
     this.#now = opts.now ?? (() => performance.now());
     this.#window = new FlowWindow(p.maxInFlight);
+    this.#gate = new PauseGate(opts.paused ?? false);
     // Every call in flight listens on the job's signals: as many listeners as the concurrency.
     setMaxListeners(0, this.#readAbort.signal, this.#workAbort.signal);
     this.#ordered = p.stages.some((s) => s.kind === 'predict' && s.ordered);
@@ -131,6 +137,41 @@ export class Pipeline {
 
   static create(p: ExecutablePipeline, log: Logger, opts: PipelineOptions = {}): Pipeline {
     return new Pipeline(p, log, opts);
+  }
+
+  get paused(): boolean {
+    return this.#gate.paused;
+  }
+
+  /**
+   * Stops reading and holds rows before their model call; calls already made finish and their
+   * rows are written (and committed). Takes effect at once: the source sees a full window.
+   */
+  pause(): void {
+    if (this.#gate.paused) return;
+    this.#gate.pause();
+    this.#log.info({ inFlight: this.#window.inFlight }, 'pipeline paused');
+  }
+
+  resume(): void {
+    if (!this.#gate.paused) return;
+    this.#gate.resume();
+    this.#log.info({ inFlight: this.#window.inFlight }, 'pipeline resumed');
+  }
+
+  /** The source's input ends by itself (VALUES, datagen with number-of-rows). */
+  get bounded(): boolean {
+    return this.#p.source.bounded === true;
+  }
+
+  /** The source's per-partition progress (committed offset, end offset, lag); empty when it has none. */
+  progress(): readonly PartitionProgress[] {
+    try {
+      return this.#p.source.progress?.() ?? [];
+    } catch (err) {
+      this.#log.warn({ err }, 'the source could not report its progress');
+      return [];
+    }
   }
 
   get state(): JobState {
@@ -161,7 +202,7 @@ export class Pipeline {
     this.#fsm.transition('RUNNING');
     this.#runPromise = this.#p.source.run({
       signal: this.#readAbort.signal,
-      flow: this.#window,
+      flow: this.#gate.flowControl(this.#window),
       push: (record) => this.#push(record),
       pushUndecodable: (record, error) => this.#pushUndecodable(record, error),
       log: this.#log,
@@ -186,6 +227,8 @@ export class Pipeline {
     }
     if (this.#fsm.state === 'RUNNING') this.#fsm.transition('STOPPING');
     this.#readAbort.abort(new Error('stopping'));
+    // Rows held by a pause are not started now: they stay unacked and are read again on the next start.
+    this.#gate.release();
     const deadline = AbortSignal.timeout(Math.max(0, deadlineMs));
     await this.#drain(deadline);
     return this.#finished!;
@@ -226,6 +269,10 @@ export class Pipeline {
       }
     } catch (err) {
       if (this.#workAbort.signal.aborted) return; // hard stop: leave it unacked
+      if (err instanceof GateReleasedError) {
+        this.#abandon(unit);
+        return;
+      }
       if (err instanceof RoutedPrediction) {
         void this.#route(unit, err.failure);
         return;
@@ -250,7 +297,13 @@ export class Pipeline {
       return [];
     }
     const permits = this.#permits.get(stage)!;
-    await permits.acquire(this.#workAbort.signal);
+    // A row that got its permit after a pause began waits at the gate again: no call starts while paused.
+    for (;;) {
+      await this.#gate.pass(this.#workAbort.signal);
+      await permits.acquire(this.#workAbort.signal);
+      if (!this.#gate.paused) break;
+      permits.release();
+    }
     // The model function applies the per-row timeout and its error strategy (time spent waiting
     // for quota does not count: throttling is backpressure), so the only abort here is a hard stop.
     try {
@@ -301,6 +354,12 @@ export class Pipeline {
   #settle(unit: WorkUnit, how: 'ack' | 'nack', err?: Error): void {
     if (how === 'ack') unit.record.ack();
     else unit.record.nack(err ?? new Error('failed'));
+    this.#dequeue(unit);
+    this.#window.settle();
+  }
+
+  /** A unit held by a pause when the pipeline stopped: out of the window, neither acked nor nacked (read again on the next start). */
+  #abandon(unit: WorkUnit): void {
     this.#dequeue(unit);
     this.#window.settle();
   }
@@ -428,6 +487,7 @@ export class Pipeline {
       this.#failure = err;
       this.#log.error({ err }, `job failed: ${context}; nothing past the failed record is committed`);
       this.#readAbort.abort(err);
+      this.#gate.release();
       await this.#drain(AbortSignal.timeout(FAILURE_DRAIN_MS));
     }
     return this.#endState();

@@ -48,6 +48,12 @@ export class RestartStrategy {
   }
 
   /** The job failed now: restart it after `delayMs`, or leave it FAILED. */
+  /** A restart an operator asked for (POST /jobs/{id}/restart): the next failure starts from the first delay again. */
+  reset(): void {
+    this.#attempt = 0;
+    this.#restartAt = undefined;
+  }
+
   onFailure(): RestartDecision {
     const now = this.#clock.now();
     const c = this.config;

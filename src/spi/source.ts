@@ -85,6 +85,11 @@ export interface Source {
   run(ctx: SourceContext): Promise<void>;
   /** After the pipeline drained: final commit, then release clients. Idempotent. */
   close(): Promise<void>;
-  /** Per-partition progress for status and metrics; absent for sources without partitions. */
+  /**
+   * Per-partition progress for status and metrics; absent for sources without partitions. A bounded
+   * source may report its input as one partition: committed = rows acked, end = rows in all.
+   */
   progress?(): readonly PartitionProgress[];
+  /** True when the input ends by itself (VALUES, datagen with number-of-rows): status shows its progress as done/total. */
+  readonly bounded?: boolean;
 }

@@ -11,7 +11,7 @@ describe('daemon configuration', () => {
     expect(c.jobs).toEqual({ dir: 'config/jobs', watch: true, reloadDebounceMs: 300 });
     expect(c.shutdown.timeoutMs).toBe(30_000);
     expect(c.kafka.bootstrapServers).toBe('');
-    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9464, readyWhenJobsFail: false });
+    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9464, token: '', readyWhenJobsFail: false });
     expect(restartStrategyConfig(restartSettingsOfConfig(c))).toMatchObject({ type: 'exponential-delay', initialBackoffMs: 1000, maxBackoffMs: 60_000 });
   });
 
@@ -26,7 +26,7 @@ describe('daemon configuration', () => {
   });
 
   it('takes the admin address from PREDICTD_ADMIN_*, and rejects a port out of range', () => {
-    expect(loadDaemonConfig({ env: { PREDICTD_ADMIN_HOST: '0.0.0.0', PREDICTD_ADMIN_PORT: '0', PREDICTD_ADMIN_READY_WHEN_JOBS_FAIL: 'true' } }).admin).toEqual({ host: '0.0.0.0', port: 0, readyWhenJobsFail: true });
+    expect(loadDaemonConfig({ env: { PREDICTD_ADMIN_HOST: '0.0.0.0', PREDICTD_ADMIN_PORT: '0', PREDICTD_ADMIN_READY_WHEN_JOBS_FAIL: 'true', PREDICTD_ADMIN_TOKEN: '${ADMIN_TOKEN}' } }).admin).toEqual({ host: '0.0.0.0', port: 0, token: '${ADMIN_TOKEN}', readyWhenJobsFail: true });
     expect(() => loadDaemonConfig({ env: { PREDICTD_ADMIN_PORT: '70000' } })).toThrow(/admin\.port/);
   });
 

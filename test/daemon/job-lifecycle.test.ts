@@ -19,11 +19,20 @@ describe('JobLifecycle', () => {
     expect(through('STOPPED').state).toBe('STOPPED');
   });
 
+  it('pauses and resumes, and restarts on request from RUNNING, PAUSED, FAILED and FINISHED', () => {
+    expect(through('RUNNING', 'PAUSED', 'RUNNING', 'PAUSED', 'STOPPING', 'STOPPED').state).toBe('STOPPED');
+    expect(through('PAUSED', 'FAILED', 'RESTARTING', 'PAUSED', 'RUNNING').state).toBe('RUNNING');
+    for (const from of [['RUNNING'], ['RUNNING', 'PAUSED'], ['RUNNING', 'FAILED'], ['RUNNING', 'FINISHED']] as const) {
+      expect(through(...from, 'RESTARTING', 'RUNNING').state).toBe('RUNNING');
+    }
+  });
+
   it('throws on an illegal transition and keeps the state', () => {
     const finished = through('RUNNING', 'FINISHED');
-    expect(() => finished.transition('RESTARTING')).toThrow('illegal job state transition FINISHED -> RESTARTING');
+    expect(() => finished.transition('RUNNING')).toThrow('illegal job state transition FINISHED -> RUNNING');
     expect(finished.state).toBe('FINISHED');
-    expect(() => through('RUNNING').transition('RESTARTING')).toThrow(/RUNNING -> RESTARTING/);
+    expect(() => through('RUNNING', 'STOPPING', 'STOPPED').transition('RESTARTING')).toThrow(/STOPPED -> RESTARTING/);
+    expect(() => through('RUNNING', 'PAUSED').transition('STOPPED')).toThrow(/PAUSED -> STOPPED/);
     expect(() => through('RUNNING', 'STOPPING').transition('FAILED')).toThrow(/STOPPING -> FAILED/);
     expect(through('RUNNING', 'FAILED').can('RUNNING')).toBe(false);
   });
