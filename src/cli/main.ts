@@ -5,7 +5,7 @@ import { Daemon } from '../daemon/daemon.js';
 import { loadDaemonConfig } from '../daemon/daemon-config.js';
 import { createDefaultRegistry } from '../daemon/default-registry.js';
 import { compileJob, redactSecretOptions } from '../daemon/compile-job.js';
-import { findUnsetEnvRefs } from '../daemon/find-unset-env-refs.js';
+import { resolvePlanRefs } from '../daemon/resolve-plan-refs.js';
 import { stopOnSignals } from '../daemon/signals.js';
 import { explainPipeline } from '../planner/explain.js';
 import { modelSpecFor } from '../providers/index.js';
@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
         try {
           const plan = compileJob(file, source, ctx);
           if (command === 'validate') {
-            const unset = findUnsetEnvRefs(plan, process.env);
+            const unset = resolvePlanRefs(plan, ctx, { env: process.env }).diagnostics;
             if (unset.length > 0) {
               const n = unset.length;
               process.stderr.write(`${formatDiagnostics(file, redactSecretOptions(source), unset)}\n`);

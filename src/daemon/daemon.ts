@@ -1,10 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CatalogContext } from '../catalog/catalog-context.js';
-import { isCredentialOption } from '../catalog/credential-option.js';
 import { createLogger } from '../observability/create-logger.js';
 import { SecretScrubber } from '../observability/secret-scrubber.js';
-import { bindModel, LimiterRegistry, modelSpecFor, resolveEnvRefs } from '../providers/index.js';
+import { bindModel, LimiterRegistry, modelSpecFor } from '../providers/index.js';
 import type { Logger } from '../spi/logger.js';
 import type { Registry } from '../spi/registry.js';
 import type { Sink } from '../spi/sink.js';
@@ -68,10 +67,8 @@ export class Daemon {
       restartSettings: restartSettingsOfConfig(config),
       watching: config.jobs.watch,
       pipeline: config.pipeline,
-      bindModel: (entry, log) => {
-        for (const [key, value] of Object.entries(entry.rawOptions)) if (isCredentialOption(key)) scrubber.add(resolvedOrUndefined(value, env, key));
-        return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), env });
-      },
+      secrets: scrubber,
+      bindModel: (entry, log) => bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }) }),
       printSink: () => stdoutSink(registry, this.log),
     });
   }
@@ -163,15 +160,6 @@ export class Daemon {
       this.log.info('predictd stopped');
     })();
     return this.#stopping;
-  }
-}
-
-/** The value a credential option resolves to, for the scrubber; an unset variable is the job's failure to report, not this. */
-function resolvedOrUndefined(value: string, env: Readonly<Record<string, string | undefined>>, key: string): string | undefined {
-  try {
-    return resolveEnvRefs(value, env, key);
-  } catch {
-    return undefined;
   }
 }
 
