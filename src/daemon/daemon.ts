@@ -38,6 +38,7 @@ export class Daemon {
   readonly #limiters: LimiterRegistry;
   readonly #jobs: JobManager;
   #watcher: JobWatcher | undefined;
+  readonly #loading = new Set<Promise<void>>();
   #admin: AdminServer | undefined;
   /** The job files present at start are loaded (readiness waits for it). */
   #loaded = false;
@@ -110,14 +111,19 @@ export class Daemon {
         return;
       }
     }
-    const loads: Promise<void>[] = [];
     this.#watcher = await JobWatcher.start(dir, this.config.jobs.reloadDebounceMs, {
-      changed: (file) => loads.push(this.#jobs.load(file)),
+      changed: (file) => this.#load(file),
       removed: (file) => void this.#jobs.remove(file),
     });
-    await Promise.all(loads);
+    await Promise.all(this.#loading);
     this.#loaded = true;
     if (!this.config.jobs.watch) this.#watcher.stop();
+  }
+
+  /** Loads under way, so start() and reload() can wait for the files their scan found. */
+  #load(file: string): void {
+    const loading: Promise<void> = this.#jobs.load(file).finally(() => this.#loading.delete(loading));
+    this.#loading.add(loading);
   }
 
   #startAdmin(): Promise<AdminServer> {
@@ -132,6 +138,22 @@ export class Daemon {
         scrub: (text) => this.scrubber.scrub(text),
       },
     });
+  }
+
+  /**
+   * SIGHUP: rescans the jobs folder, whether or not it is watched. New, changed and removed files
+   * are applied as the watcher applies them (a changed file replaces its job only when it
+   * compiles); nothing is drained and the daemon keeps running.
+   */
+  async reload(): Promise<void> {
+    if (this.#state !== 'RUNNING' || !this.#watcher) {
+      this.log.warn({ state: this.#state }, 'SIGHUP ignored: the daemon is not running');
+      return;
+    }
+    this.log.info({ dir: resolve(this.config.jobs.dir) }, 'SIGHUP: rescanning the jobs folder');
+    await this.#watcher.rescan();
+    await Promise.all(this.#loading);
+    this.log.info({ jobs: this.#jobs.statuses().map((j) => j.id) }, 'SIGHUP: jobs folder rescanned');
   }
 
   jobs(): JobStatus[] {
