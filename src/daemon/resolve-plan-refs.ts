@@ -4,6 +4,7 @@ import type { CatalogContext } from '../catalog/catalog-context.js';
 import type { ModelEntry, TableEntry } from '../catalog/catalog-entries.js';
 import { secretOptionKeys } from '../catalog/secret-options.js';
 import type { Diagnostic, Span } from '../errors/diagnostic.js';
+import { DaemonError } from './daemon-error.js';
 import type { PipelinePlan, SourcePlan, SinkPlan, StagePlan } from '../planner/pipeline-plan.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import type { ConfigSpec, ResolvedOptions } from '../spi/config-spec.js';
@@ -44,6 +45,50 @@ export function resolvePlanRefs(plan: ScriptPlan, ctx: Pick<CatalogContext, 'reg
 
 type Located = (key: string, value: string) => Span;
 
+/**
+ * A daemon setting that may hold references too (a Redis URL with a password): resolved by the
+ * same rule as job options. Throws PD4202 naming the setting and the variable or path, never a value.
+ */
+export function resolveSettingRefs(value: string, key: string, sources: RefSources): string {
+  const refs = new RefReader(sources);
+  return substituteOptionRefs(value, (ref) => {
+    const text = refs.read(ref);
+    if (typeof text === 'object') throw new DaemonError('PD4202', `option '${key}' names ${describeOptionRef(ref)}, which ${text.problem}`);
+    return text;
+  });
+}
+
+/** Reads references: one read per file per use, so every option naming a file sees the same content. */
+class RefReader {
+  readonly #env: RefSources['env'];
+  readonly #readFile: (path: string) => string;
+  readonly #files = new Map<string, { text: string } | { problem: string }>();
+
+  constructor(sources: RefSources) {
+    this.#env = sources.env;
+    this.#readFile = sources.readFile ?? ((path) => readFileSync(path, 'utf8'));
+  }
+
+  read(ref: OptionRef): string | { problem: string } {
+    if (ref.kind === 'env') {
+      const value = this.#env[ref.name];
+      // An empty variable counts as not set: an empty key or host is never what was meant.
+      return value === undefined || value === '' ? { problem: 'is not set' } : value;
+    }
+    let file = this.#files.get(ref.path);
+    if (!file) {
+      try {
+        // Secret files end with a newline more often than not (echo, editors); the value never does.
+        file = { text: this.#readFile(ref.path).replace(/\r?\n$/, '') };
+      } catch (err) {
+        file = { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+      }
+      this.#files.set(ref.path, file);
+    }
+    return 'text' in file ? file.text : file;
+  }
+}
+
 class PlanResolver {
   readonly diagnostics: Diagnostic[] = [];
   readonly secrets = new Set<string>();
@@ -52,17 +97,13 @@ class PlanResolver {
   readonly #catalog: Catalog;
   readonly #ctx: Pick<CatalogContext, 'registry' | 'modelSpec'>;
   readonly #secretKeys: ReadonlySet<string>;
-  readonly #env: RefSources['env'];
-  readonly #readFile: (path: string) => string;
-  /** One read per file per bind: every option naming it sees the same content. */
-  readonly #files = new Map<string, { text: string } | { problem: string }>();
+  readonly #refs: RefReader;
 
   constructor(catalog: Catalog, ctx: Pick<CatalogContext, 'registry' | 'modelSpec'>, sources: RefSources) {
     this.#catalog = catalog;
     this.#ctx = ctx;
     this.#secretKeys = secretOptionKeys(ctx);
-    this.#env = sources.env;
-    this.#readFile = sources.readFile ?? ((path) => readFileSync(path, 'utf8'));
+    this.#refs = new RefReader(sources);
   }
 
   pipeline(p: PipelinePlan): PipelinePlan {
@@ -99,7 +140,7 @@ class PlanResolver {
     for (const [key, value] of Object.entries(options.raw)) {
       const secret = this.#secretKeys.has(key);
       const resolved = substituteOptionRefs(value, (ref) => {
-        const text = this.#lookup(ref);
+        const text = this.#refs.read(ref);
         if (typeof text === 'object') {
           this.diagnostics.push({ code: 'PD4202', message: `option '${key}' names ${describeOptionRef(ref)}, which ${text.problem}`, span: at(key, value) });
           return '';
@@ -121,25 +162,6 @@ class PlanResolver {
       this.diagnostics.push({ code: 'PD2008', message: `${message} (after resolving ${optionRefs(written).map(describeOptionRef).join(', ')})`, span: at(p.key, written) });
     }
     return result.options;
-  }
-
-  #lookup(ref: OptionRef): string | { problem: string } {
-    if (ref.kind === 'env') {
-      const value = this.#env[ref.name];
-      // An empty variable counts as not set: an empty key or host is never what was meant.
-      return value === undefined || value === '' ? { problem: 'is not set' } : value;
-    }
-    let file = this.#files.get(ref.path);
-    if (!file) {
-      try {
-        // Secret files end with a newline more often than not (echo, editors); the value never does.
-        file = { text: this.#readFile(ref.path).replace(/\r?\n$/, '') };
-      } catch (err) {
-        file = { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-      }
-      this.#files.set(ref.path, file);
-    }
-    return 'text' in file ? file.text : file;
   }
 }
 

@@ -80,3 +80,14 @@ describe('${NAME} and ${file:PATH} in WITH values', () => {
     expect(source.kind === 'table' && source.table.definition.options.get('properties.client.id')).toBe('a-${ not a ref }-$HOME');
   });
 });
+
+describe('daemon settings with references', () => {
+  it('resolve by the same rule, and fail naming the setting and the variable, never a value', async () => {
+    const { resolveSettingRefs } = await import('../../src/daemon/resolve-plan-refs.js');
+    expect(resolveSettingRefs('redis://:${REDIS_PASSWORD}@redis:6379/0', 'limiter.redis.url', { env: { REDIS_PASSWORD: 'pw-123456' } })).toBe('redis://:pw-123456@redis:6379/0');
+    expect(resolveSettingRefs('redis://:${file:/run/secrets/redis}@redis:6379/0', 'limiter.redis.url', { env: {}, readFile: () => 'from-file\n' })).toBe('redis://:from-file@redis:6379/0');
+    expect(() => resolveSettingRefs('redis://:${REDIS_PASSWORD}@redis', 'limiter.redis.url', { env: {} })).toThrowError(
+      expect.objectContaining({ code: 'PD4202', message: "option 'limiter.redis.url' names the environment variable REDIS_PASSWORD, which is not set" }),
+    );
+  });
+});
