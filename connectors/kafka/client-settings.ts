@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { CompressionTypes, ConsumerConfig, KafkaConfig, SASLOptions } from 'kafkajs';
 import type { ResolvedOptions } from '../../src/spi/config-spec.js';
+import { hasOptionRefs } from '../../src/spi/option-refs.js';
 import { KAFKA_SPEC } from './kafka-spec.js';
 import { parseJaasConfig } from './jaas-config.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
@@ -95,6 +96,8 @@ function saslOptions(options: ResolvedOptions): SASLOptions {
   if (jaasText === undefined) {
     throw new KafkaConnectorError('PD4303', "a SASL security protocol needs 'properties.sasl.jaas.config' with username and password");
   }
+  // Checking a table before it runs: the JAAS text is known once the daemon resolves it, and checked then.
+  if (hasOptionRefs(jaasText)) return { mechanism: 'plain', username: '', password: '' };
   let jaas;
   try {
     jaas = parseJaasConfig(jaasText);
@@ -167,6 +170,8 @@ function readFile(path: string, key: string): string {
 }
 
 function readBytes(path: string, key: string): Buffer {
+  // Checking a table before it runs: the path is known, and read, once the daemon resolves it.
+  if (hasOptionRefs(path)) return Buffer.alloc(0);
   try {
     return readFileSync(path);
   } catch (err) {

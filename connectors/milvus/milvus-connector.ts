@@ -23,7 +23,7 @@ export const milvusConnector: ConnectorFactory = {
     return problems;
   },
   createSink(table: TableDefinition, ctx: ConnectorContext): Sink {
-    const options = compileMilvusOptions(table.options, ctx.env);
+    const options = compileMilvusOptions(table.options);
     const log = ctx.log.child({ table: table.name, connector: 'milvus' });
     if (options.collection !== options.declaredCollection) {
       log.info(

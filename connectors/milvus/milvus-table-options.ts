@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from '../../src/spi/config-spec.js';
+import { hasOptionRefs } from '../../src/spi/option-refs.js';
 import { MilvusConnectorError } from './milvus-connector-error.js';
 import { DEFAULT_MILVUS_PORT } from './milvus-spec.js';
 
@@ -41,23 +42,15 @@ export function sanitizeCollectionName(name: string): string {
   return /^[0-9]/.test(replaced) ? `_${replaced}` : replaced;
 }
 
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
 /**
  * Throws MilvusConnectorError (PD4341) naming the first unusable option; secrets are never echoed.
- * `${NAME}` in 'endpoint', 'userName', 'password' and 'token' is read from `env`; without `env`
- * (checking a table before it runs) references are taken as set.
+ * The daemon resolves `${...}` references before a sink is created; while checking a table
+ * before it runs, a value that still holds one stands for a valid one.
  */
-export function compileMilvusOptions(options: ResolvedOptions, env?: Readonly<Record<string, string | undefined>>): MilvusTableOptions {
+export function compileMilvusOptions(options: ResolvedOptions): MilvusTableOptions {
   const read = (key: string): string | undefined => {
     const value = options.get<string>(key);
-    if (value === undefined) return undefined;
-    return value.replace(ENV_REF, (_match, name: string) => {
-      if (env === undefined) return 'env';
-      const found = env[name];
-      if (found === undefined || found === '') throw invalid(`option '${key}' refers to environment variable '${name}', which is not set`);
-      return found;
-    });
+    return value !== undefined && hasOptionRefs(value) ? 'resolved-later' : value;
   };
   const portExplicit = Object.hasOwn(options.raw, 'port');
   const { host, port: endpointPort, ssl } = parseEndpoint(read('endpoint') ?? '');

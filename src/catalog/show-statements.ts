@@ -1,8 +1,7 @@
 import { CreateModelNode, OptionNode, StringLiteralNode, type DescribeNode, type ShowCreateNode, type ShowNode } from '../sql/ast/index.js';
 import { printDataType, printStatement } from '../sql/index.js';
-import type { ConfigSpec } from '../spi/config-spec.js';
 import { objectName } from './apply-ddl.js';
-import { isCredentialOption } from './credential-option.js';
+import { secretOptionKeys } from './secret-options.js';
 import type { Catalog } from './catalog.js';
 import type { CatalogContext } from './catalog-context.js';
 import type { CatalogEntry, ModelEntry } from './catalog-entries.js';
@@ -48,11 +47,9 @@ function describe(entry: CatalogEntry): string {
 }
 
 function showCreate(entry: CatalogEntry, ctx: CatalogContext): string {
-  const secretKeys = entry.kind === 'model' ? specSecrets(ctx.modelSpec(entry.provider)) : entry.kind === 'table' ? specSecrets(entry.connector.spec) : new Set<string>();
+  const secretKeys = secretOptionKeys(ctx);
   const redact = (options: readonly OptionNode[] | null) =>
-    options?.map((o) =>
-      secretKeys.has(o.key.value) || isCredentialOption(o.key.value) ? OptionNode.cloneWith(o, { value: StringLiteralNode.cloneWith(o.value, { value: '***' }) }) : o,
-    ) ?? null;
+    options?.map((o) => (secretKeys.has(o.key.value) ? OptionNode.cloneWith(o, { value: StringLiteralNode.cloneWith(o.value, { value: '***' }) }) : o)) ?? null;
   switch (entry.kind) {
     case 'model':
       return printStatement(CreateModelNode.cloneWith(entry.node, { options: redact(optionNodesOf(entry)) ?? [] }));
@@ -71,8 +68,4 @@ function optionNodesOf(model: ModelEntry): OptionNode[] {
   return Object.entries(model.written).map(([key, value]) =>
     OptionNode.create({ key: StringLiteralNode.create({ value: key, span }), value: StringLiteralNode.create({ value, span }), span }),
   );
-}
-
-function specSecrets(spec: ConfigSpec): Set<string> {
-  return new Set(spec.options.filter((o) => o.secret).flatMap((o) => [o.key, ...(o.aliases ?? [])]));
 }

@@ -2,7 +2,9 @@ import { DiagnosticsError } from '../errors/diagnostic.js';
 import type { CatalogContext } from '../catalog/catalog-context.js';
 import { planScript, type ScriptPlan } from '../planner/plan-script.js';
 import { parseScript } from '../sql/index.js';
-import { isCredentialOption } from '../catalog/credential-option.js';
+import { secretOptionKeys } from '../catalog/secret-options.js';
+import { modelSpecFor } from '../providers/index.js';
+import { createDefaultRegistry } from './default-registry.js';
 
 /** Parse and plan one job file; all of its errors together in one DiagnosticsError. */
 export function compileJob(file: string, source: string, ctx: CatalogContext): ScriptPlan {
@@ -11,7 +13,7 @@ export function compileJob(file: string, source: string, ctx: CatalogContext): S
   // A table used twice can fail the same check twice: report each problem once.
   const unique = new Map([...parsed.diagnostics, ...plan.diagnostics].map((d) => [`${d.span.start}:${d.code}:${d.message}`, d]));
   const diagnostics = [...unique.values()].sort((a, b) => a.span.start - b.span.start);
-  if (diagnostics.length > 0) throw new DiagnosticsError(file, redactSecretOptions(source), diagnostics);
+  if (diagnostics.length > 0) throw new DiagnosticsError(file, redactSecretOptions(source, ctx), diagnostics);
   return plan;
 }
 
@@ -19,11 +21,19 @@ export function compileJob(file: string, source: string, ctx: CatalogContext): S
 const OPTION = /'((?:[^']|'')*)'(\s*=\s*)'((?:[^']|'')*)'/g;
 
 /**
- * The source with credential values blanked, same length so every line:col still points at the
- * same place: error messages quote source lines, and they end up in logs.
+ * The source with the values of secret options (secret-options.ts: declared in a spec) blanked,
+ * same length so every line:col still points at the same place: error messages quote source lines,
+ * and they end up in logs. Without a context, the default registry's specs decide.
  */
-export function redactSecretOptions(source: string): string {
+export function redactSecretOptions(source: string, ctx?: Pick<CatalogContext, 'registry' | 'modelSpec'>): string {
+  const secrets = secretOptionKeys(ctx ?? defaultContext());
   return source.replace(OPTION, (whole, key: string, eq: string, value: string) =>
-    isCredentialOption(key) ? `'${key}'${eq}'${'*'.repeat(value.length)}'` : whole,
+    secrets.has(key.replace(/''/g, "'")) ? `'${key}'${eq}'${'*'.repeat(value.length)}'` : whole,
   );
+}
+
+let defaults: Pick<CatalogContext, 'registry' | 'modelSpec'> | undefined;
+
+function defaultContext(): Pick<CatalogContext, 'registry' | 'modelSpec'> {
+  return (defaults ??= { registry: createDefaultRegistry(), modelSpec: modelSpecFor });
 }

@@ -1,10 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CatalogContext } from '../catalog/catalog-context.js';
-import { isCredentialOption } from '../catalog/credential-option.js';
 import { createLogger } from '../observability/create-logger.js';
 import { SecretScrubber } from '../observability/secret-scrubber.js';
-import { bindModel, LimiterRegistry, modelSpecFor, resolveEnvRefs } from '../providers/index.js';
+import { bindModel, LimiterRegistry, modelSpecFor } from '../providers/index.js';
 import type { Logger } from '../spi/logger.js';
 import type { Registry } from '../spi/registry.js';
 import type { Sink } from '../spi/sink.js';
@@ -46,6 +45,7 @@ export class Daemon {
   readonly #catalogContext: CatalogContext;
   readonly #env: Readonly<Record<string, string | undefined>>;
   #watcher: JobWatcher | undefined;
+  readonly #loading = new Set<Promise<void>>();
   #admin: AdminServer | undefined;
   /** The job files present at start are loaded (readiness waits for it). */
   #loaded = false;
@@ -78,10 +78,10 @@ export class Daemon {
       restartSettings: restartSettingsOfConfig(config),
       watching: config.jobs.watch,
       pipeline: config.pipeline,
+      secrets: scrubber,
       bindModel: (entry, log, jobId) => {
-        for (const [key, value] of Object.entries(entry.rawOptions)) if (isCredentialOption(key)) scrubber.add(resolvedOrUndefined(value, env, key));
         const requestDuration = metrics.requestDuration(jobId, entry.name);
-        return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), env, requestDuration });
+        return bindModel(entry.provider, entry.definition, { limiters, log: log.child({ model: entry.name }), requestDuration });
       },
       rowLatency: (jobId, pipeline) => metrics.rowLatency(jobId, pipeline),
       printSink: () => stdoutSink(registry, this.log),
@@ -125,14 +125,19 @@ export class Daemon {
         return;
       }
     }
-    const loads: Promise<void>[] = [];
     this.#watcher = await JobWatcher.start(dir, this.config.jobs.reloadDebounceMs, {
-      changed: (file) => loads.push(this.#jobs.load(file)),
+      changed: (file) => this.#load(file),
       removed: (file) => void this.#jobs.remove(file),
     });
-    await Promise.all(loads);
+    await Promise.all(this.#loading);
     this.#loaded = true;
     if (!this.config.jobs.watch) this.#watcher.stop();
+  }
+
+  /** Loads under way, so start() and reload() can wait for the files their scan found. */
+  #load(file: string): void {
+    const loading: Promise<void> = this.#jobs.load(file).finally(() => this.#loading.delete(loading));
+    this.#loading.add(loading);
   }
 
   async #startAdmin(): Promise<AdminServer> {
@@ -165,6 +170,22 @@ export class Daemon {
     return this.#jobs.statuses().map((status) => ({ ...status, models: this.#jobs.job(status.id)?.modelStats() ?? [] }));
   }
 
+  /**
+   * SIGHUP: rescans the jobs folder, whether or not it is watched. New, changed and removed files
+   * are applied as the watcher applies them (a changed file replaces its job only when it
+   * compiles); nothing is drained and the daemon keeps running.
+   */
+  async reload(): Promise<void> {
+    if (this.#state !== 'RUNNING' || !this.#watcher) {
+      this.log.warn({ state: this.#state }, 'SIGHUP ignored: the daemon is not running');
+      return;
+    }
+    this.log.info({ dir: resolve(this.config.jobs.dir) }, 'SIGHUP: rescanning the jobs folder');
+    await this.#watcher.rescan();
+    await Promise.all(this.#loading);
+    this.log.info({ jobs: this.#jobs.statuses().map((j) => j.id) }, 'SIGHUP: jobs folder rescanned');
+  }
+
   jobs(): JobStatus[] {
     return this.#jobs.statuses();
   }
@@ -191,15 +212,6 @@ export class Daemon {
       this.log.info('predictd stopped');
     })();
     return this.#stopping;
-  }
-}
-
-/** The value a credential option resolves to, for the scrubber; an unset variable is the job's failure to report, not this. */
-function resolvedOrUndefined(value: string, env: Readonly<Record<string, string | undefined>>, key: string): string | undefined {
-  try {
-    return resolveEnvRefs(value, env, key);
-  } catch {
-    return undefined;
   }
 }
 

@@ -44,6 +44,14 @@ export class JobWatcher {
     return w;
   }
 
+  /**
+   * Scans the folder now (SIGHUP), also after stop() when the daemon does not watch (jobs.watch =
+   * false): new, changed and removed files are reported exactly as the watcher reports them.
+   */
+  rescan(): Promise<void> {
+    return this.#scan(true);
+  }
+
   stop(): void {
     this.#stopped = true;
     this.#watcher?.close();
@@ -64,8 +72,8 @@ export class JobWatcher {
     );
   }
 
-  async #scan(): Promise<void> {
-    if (this.#stopped) return;
+  async #scan(force = false): Promise<void> {
+    if (this.#stopped && !force) return;
     let names: string[];
     try {
       names = (await readdir(this.#dir)).filter((n) => n.endsWith('.sql')).sort();
@@ -73,12 +81,12 @@ export class JobWatcher {
       names = [];
     }
     const files = new Set(names.map((n) => join(this.#dir, n)));
-    for (const file of files) await this.#check(file);
-    for (const file of [...this.#known.keys()]) if (!files.has(file)) await this.#check(file);
+    for (const file of files) await this.#check(file, force);
+    for (const file of [...this.#known.keys()]) if (!files.has(file)) await this.#check(file, force);
   }
 
-  async #check(file: string): Promise<void> {
-    if (this.#stopped) return;
+  async #check(file: string, force = false): Promise<void> {
+    if (this.#stopped && !force) return;
     const sig = await stat(file).then((s) => (s.isFile() ? `${s.mtimeMs}:${s.size}` : undefined), () => undefined);
     const before = this.#known.get(file);
     if (sig === before) return;

@@ -1,6 +1,6 @@
 import type { ModelEntry } from '../catalog/catalog-entries.js';
 import { DiagnosticsError } from '../errors/diagnostic.js';
-import type { BoundModelFunction, ModelStats } from '../providers/index.js';
+import { modelSpecFor, type BoundModelFunction, type ModelStats } from '../providers/index.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import { Pipeline, type PipelineStats } from '../runtime/pipeline.js';
 import type { JobState } from '../runtime/job-state.js';
@@ -14,7 +14,7 @@ import type { ValueObserver } from '../spi/metrics.js';
 import { AttemptTotals } from './attempt-totals.js';
 import { bindPipeline, type BindContext } from './bind-pipeline.js';
 import { redactSecretOptions } from './compile-job.js';
-import { findUnsetEnvRefs } from './find-unset-env-refs.js';
+import { resolvePlanRefs } from './resolve-plan-refs.js';
 import { JobLifecycle, type JobLifecycleState } from './job-lifecycle.js';
 import { SharedModel } from './shared-model.js';
 import { uniqueNames } from './unique-names.js';
@@ -23,6 +23,10 @@ export interface JobDeps {
   readonly registry: Registry;
   readonly log: Logger;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads `${file:PATH}` option values (the file system by default). */
+  readonly readFile?: (path: string) => string;
+  /** Told every secret value a bind resolves (the log scrubber). */
+  readonly secrets?: { add(value: string): void };
   /** `jobId` names the job in the model's metrics. */
   readonly bindModel: (entry: ModelEntry, log: Logger, jobId: string) => ModelFunction;
   /** The end-to-end latency histogram child of one pipeline (daemon-metrics.ts); none: not observed. */
@@ -330,15 +334,20 @@ export class Job {
     this.#settle('FINISHED');
   }
 
-  /** Pre-flight first (every unset `${VAR}` at once, with its position), then binds each pipeline. */
+  /**
+   * Resolves every `${NAME}` and `${file:PATH}` first (each one that cannot be read is reported at
+   * once, with its position), then binds each pipeline on the resolved options.
+   */
   #bind(attempt: Attempt): void {
-    const unset = findUnsetEnvRefs(this.#plan, this.#deps.env);
-    if (unset.length > 0) throw new DiagnosticsError(this.file, redactSecretOptions(this.#source), unset);
     const deps = this.#deps;
-    const plan = this.#plan;
-    const names = uniqueNames(plan.pipelines.map((p) => p.name));
-    plan.pipelines.forEach((p, i) => {
-      const pipelineId = plan.pipelines.length > 1 ? `${this.id}-${i + 1}` : this.id;
+    const specs = { registry: deps.registry, modelSpec: modelSpecFor };
+    const resolved = resolvePlanRefs(this.#plan, specs, { env: deps.env, ...(deps.readFile ? { readFile: deps.readFile } : {}) });
+    for (const secret of resolved.secrets) deps.secrets?.add(secret);
+    if (resolved.diagnostics.length > 0) throw new DiagnosticsError(this.file, redactSecretOptions(this.#source, specs), resolved.diagnostics);
+    const pipelines = resolved.pipelines;
+    const names = uniqueNames(pipelines.map((p) => p.name));
+    pipelines.forEach((p, i) => {
+      const pipelineId = pipelines.length > 1 ? `${this.id}-${i + 1}` : this.id;
       const plog = this.#log.child({ pipeline: p.name });
       const ctx: BindContext = {
         connector: { jobId: pipelineId, log: plog, env: deps.env, registry: deps.registry },

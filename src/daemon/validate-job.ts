@@ -2,7 +2,7 @@ import type { CatalogContext } from '../catalog/catalog-context.js';
 import { DiagnosticsError, type Diagnostic } from '../errors/diagnostic.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import { compileJob, redactSecretOptions } from './compile-job.js';
-import { findUnsetEnvRefs } from './find-unset-env-refs.js';
+import { resolvePlanRefs } from './resolve-plan-refs.js';
 
 /** What `predictd validate` and `POST /validate` decide about one job text: one function, so they never disagree. */
 export interface JobValidation {
@@ -11,13 +11,13 @@ export interface JobValidation {
   readonly source: string;
   /** Compile errors (syntax, names, types, WITH options); with `strict`, unset `${VAR}` too. */
   readonly errors: readonly Diagnostic[];
-  /** Options naming an unset environment variable (PD4202), when not `strict`. */
+  /** Options naming an unset environment variable or an unreadable `${file:...}` (PD4202), when not `strict`. */
   readonly warnings: readonly Diagnostic[];
   /** Set when the text compiles. */
   readonly plan?: ScriptPlan;
 }
 
-/** Compiles the text (nothing is bound or run) and checks its `${VAR}` references against `env`. */
+/** Compiles the text (nothing is bound or run) and checks its `${NAME}` / `${file:PATH}` references against `env` and the files. */
 export function validateJob(file: string, source: string, ctx: CatalogContext, env: Readonly<Record<string, string | undefined>>, strict: boolean): JobValidation {
   const redacted = redactSecretOptions(source);
   let plan: ScriptPlan;
@@ -27,7 +27,7 @@ export function validateJob(file: string, source: string, ctx: CatalogContext, e
     if (!(err instanceof DiagnosticsError)) throw err;
     return { file, source: redacted, errors: err.diagnostics, warnings: [] };
   }
-  const unset = findUnsetEnvRefs(plan, env);
+  const unset = resolvePlanRefs(plan, ctx, { env }).diagnostics;
   return strict ? { file, source: redacted, errors: unset, warnings: [], plan } : { file, source: redacted, errors: [], warnings: unset, plan };
 }
 

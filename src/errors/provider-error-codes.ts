@@ -1,7 +1,7 @@
 /** PD42xx: model providers, rate limiting and retries. */
 export const PROVIDER_ERROR_CODES = {
   PD4201: "a model's options do not fit its provider (endpoint, task or option combination)",
-  PD4202: "an option refers to an environment variable ('${NAME}') that is not set",
+  PD4202: "an option refers to an environment variable ('${NAME}') that is not set, or to a file ('${file:PATH}') that cannot be read",
   PD4203: 'a model call failed and was not retried: a non-retryable error (4xx other than 429, exhausted quota) or any failure under FAILOVER',
   PD4204: 'a model call still failed after retry-num retries (5xx, 408/409, attempt timeouts, connection errors)',
   PD4205: 'the model function or its shared rate limiter was closed while a call was waiting',

@@ -225,7 +225,8 @@ async function execute(
     let fn = models.get(entry);
     if (!fn) {
       const provider = prepared.mocks.get(entry.name) ?? entry.provider;
-      fn = bindModel(provider, entry.definition, { limiters, log, env });
+      // No `${...}` is resolved here: mocked models and fixture tables never read their credentials.
+      fn = bindModel(provider, entry.definition, { limiters, log });
       models.set(entry, fn);
     }
     const shared = fn;

@@ -9,7 +9,6 @@ export { SHARED_MODEL_SPEC, modelSpecFor, compileModelPolicy, backoffDelay } fro
 export type { BackoffPolicy, ErrorHandlingStrategy, FallbackStrategy, ModelPolicy } from './shared-model-options.js';
 export { specToMarkdown } from './spec-to-markdown.js';
 export { parseRetryAfter } from './retry-after.js';
-export { resolveEnvRefs } from './env-refs.js';
 export { systemClock, abortableSleep } from './clock.js';
 export type { Clock } from './clock.js';
 export { ModelPredictError, ProviderClosedError, ProviderConfigError } from './provider-errors.js';

@@ -30,8 +30,6 @@ export interface BindOptions {
   /** The daemon's shared limiters: models with the same quota key share one. */
   readonly limiters: LimiterRegistry;
   readonly log: Logger;
-  /** Resolves '${NAME}' option values (api-key). */
-  readonly env: Readonly<Record<string, string | undefined>>;
   /** Backoff sleeps, attempt and row deadlines; tests pass a fast or virtual clock. The limiter itself runs on real time. */
   readonly clock?: Clock;
   /** Jitter source in [0, 1). */
@@ -110,7 +108,7 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
   const problems = factory.checkSchema(providerModel);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const log = opts.log.child({ model: model.name, provider: model.provider });
-  const client = factory.create(providerModel, { log, env: opts.env });
+  const client = factory.create(providerModel, { log });
   let lease: LimiterLease;
   try {
     lease = opts.limiters.get(client.quotaKey, policy.limits);

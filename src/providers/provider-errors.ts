@@ -3,7 +3,7 @@ import type { FailureCause } from './failure-decision.js';
 
 /** A model's options cannot work with its provider: raised by `create()`, before any call. */
 export class ProviderConfigError extends PredictdError {
-  constructor(code: 'PD4201' | 'PD4202', message: string) {
+  constructor(code: 'PD4201', message: string) {
     super(code, message);
   }
 }

@@ -43,6 +43,10 @@ export type TableProblem = string | { readonly code: `PD2${string}`; readonly me
 export interface ConnectorContext {
   readonly jobId: string;
   readonly log: Logger;
+  /**
+   * The daemon's environment. Not for option values: those arrive with `${NAME}` and
+   * `${file:PATH}` already resolved (daemon/resolve-plan-refs.ts), so no connector resolves them.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Formats and other plugins, for connectors that decode bytes. */
   readonly registry: Registry;

@@ -72,8 +72,6 @@ export interface ModelClient {
 
 export interface ProviderContext {
   readonly log: Logger;
-  /** Environment used to resolve '${NAME}' option values. */
-  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ModelProviderFactory {

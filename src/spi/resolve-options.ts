@@ -1,13 +1,18 @@
 import type { ConfigSpec, OptionProblem, OptionSpec, OptionValue, ResolvedOptions } from './config-spec.js';
 import { parseDuration } from './duration.js';
 import { closestMatch } from './did-you-mean.js';
+import { hasOptionRefs } from './option-refs.js';
 
 export interface ResolveResult {
   readonly options: ResolvedOptions;
   readonly problems: readonly OptionProblem[];
 }
 
-/** Validates a WITH map against a spec: aliases folded, types parsed, defaults applied. */
+/**
+ * Validates a WITH map against a spec: aliases folded, types parsed, defaults applied. A typed
+ * value holding a `${...}` reference is kept unparsed (neither a value nor a default nor missing):
+ * its text is known only when the job binds, where the map is resolved again.
+ */
 export function resolveOptions(spec: ConfigSpec, raw: Readonly<Record<string, string>>): ResolveResult {
   const byKey = new Map<string, OptionSpec>();
   for (const opt of spec.options) {
@@ -17,6 +22,7 @@ export function resolveOptions(spec: ConfigSpec, raw: Readonly<Record<string, st
   const problems: OptionProblem[] = [];
   const canonical: Record<string, string> = {};
   const values = new Map<string, OptionValue>();
+  const deferred = new Set<string>();
 
   for (const [key, value] of Object.entries(raw)) {
     const opt = byKey.get(key);
@@ -34,6 +40,10 @@ export function resolveOptions(spec: ConfigSpec, raw: Readonly<Record<string, st
       continue;
     }
     canonical[opt.key] = value;
+    if (opt.type.kind !== 'string' && hasOptionRefs(value)) {
+      deferred.add(opt.key);
+      continue;
+    }
     const parsed = parseOptionValue(opt, value);
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
       problems.push({ key, kind: 'invalid', message: parsed.error });
@@ -42,7 +52,7 @@ export function resolveOptions(spec: ConfigSpec, raw: Readonly<Record<string, st
     }
   }
   for (const opt of spec.options) {
-    if (values.has(opt.key) || problems.some((p) => byKey.get(p.key) === opt)) continue;
+    if (values.has(opt.key) || deferred.has(opt.key) || problems.some((p) => byKey.get(p.key) === opt)) continue;
     if (opt.default !== undefined) {
       const parsed = parseOptionValue(opt, opt.default);
       if (!(typeof parsed === 'object' && parsed !== null && 'error' in parsed)) values.set(opt.key, parsed as OptionValue);

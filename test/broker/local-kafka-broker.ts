@@ -19,6 +19,11 @@ export interface RunningBroker {
 export interface LocalKafkaOptions {
   /** The loopback port the broker listens on (a free one by default): a test that starts a job before its broker names it. */
   readonly port?: number;
+  /**
+   * Runs the broker in a process group of its own, so a Ctrl-C at a terminal (SIGINT to the
+   * foreground group) leaves it up until the caller has drained and calls stop() (the quickstart).
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 /**
@@ -36,7 +41,8 @@ export async function startLocalKafka(lib: string, options: LocalKafkaOptions = 
   const classpath = `${lib}/*`;
   const clusterId = randomBytes(16).toString('base64url');
   await run('java', ['-Xmx256m', '-cp', classpath, `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
-    'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], { timeout: 120_000 });
+    // `--cluster-id=` form: a base64url id may start with '-', which would read as another flag.
+    'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', props], { timeout: 120_000 });
 
   const out = openSync(join(dir, 'broker.out'), 'a');
   const java = [
@@ -46,7 +52,7 @@ export async function startLocalKafka(lib: string, options: LocalKafkaOptions = 
   // The watchdog: start the JVM, then poll the parent; when either dies, take the other down.
   const script = `${java} & jp=$!; trap 'kill $jp 2>/dev/null; wait $jp; exit 0' TERM INT; ` +
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 $jp 2>/dev/null; do sleep 1; done; kill $jp 2>/dev/null; wait $jp`;
-  const child: ChildProcess = spawn('sh', ['-c', script], { stdio: ['ignore', out, out], detached: false });
+  const child: ChildProcess = spawn('sh', ['-c', script], { stdio: ['ignore', out, out], detached: options.ownProcessGroup ?? false });
   closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const brokers = `127.0.0.1:${port}`;

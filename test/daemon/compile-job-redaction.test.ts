@@ -23,14 +23,24 @@ describe('compile errors never quote a credential', () => {
   });
 });
 
-describe('which options hold credentials', () => {
-  it('goes by the parts of the name: tokens of a budget are not a token', async () => {
-    const { isCredentialOption } = await import('../../src/catalog/credential-option.js');
-    for (const k of ['api-key', 'apiKey', 'openai.api_key', 'password', 'aws_secret_access_key', 'aws_session_token', 'properties.sasl.jaas.config', 'service_key']) {
-      expect(isCredentialOption(k), k).toBe(true);
+describe('which options hold credentials: the specs say, nothing else', () => {
+  const ctx = { registry: createDefaultRegistry(), modelSpec: modelSpecFor };
+
+  it('are the options a connector, format or provider spec declares secret', async () => {
+    const { secretOptionKeys } = await import('../../src/catalog/secret-options.js');
+    const secrets = secretOptionKeys(ctx);
+    for (const k of ['api-key', 'aws_secret_access_key', 'aws_session_token', 'password', 'token', 'properties.sasl.jaas.config', 'properties.ssl.keystore.key', 'properties.ssl.key.password']) {
+      expect(secrets.has(k), k).toBe(true);
     }
-    for (const k of ['max-tokens', 'rate-limit.tokens-per-minute', 'model', 'endpoint', 'userName', 'topic']) {
-      expect(isCredentialOption(k), k).toBe(false);
+    for (const k of ['max-tokens', 'rate-limit.tokens-per-minute', 'model', 'endpoint', 'userName', 'topic', 'properties.ssl.keystore.location']) {
+      expect(secrets.has(k), k).toBe(false);
+    }
+  });
+
+  it('every one of them is blanked in quoted source lines', async () => {
+    const { secretOptionKeys } = await import('../../src/catalog/secret-options.js');
+    for (const k of secretOptionKeys(ctx)) {
+      expect(redactSecretOptions(`'${k}' = 'hunter2-value', 'model' = 'm'`), k).toBe(`'${k}' = '*************', 'model' = 'm'`);
     }
     expect(redactSecretOptions("'max-tokens' = '1000', 'api-key' = 'sk-12345'")).toBe("'max-tokens' = '1000', 'api-key' = '********'");
   });

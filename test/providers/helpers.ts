@@ -78,7 +78,7 @@ export interface ProviderHarness<E> {
   /** This test's capture logger (also the limiters'). */
   readonly log: ReturnType<typeof captureLogger>;
   /** bindModel with this test's limiters, log and fastClock; closed after the test. */
-  bind(model: ModelDefinition, env?: Record<string, string>): BoundModelFunction;
+  bind(model: ModelDefinition): BoundModelFunction;
 }
 
 /**
@@ -113,8 +113,8 @@ export function useProviderHarness<E extends { close(): Promise<void> }>(factory
     get log() {
       return log!;
     },
-    bind(model, env = {}) {
-      const fn = bindModel(factory, model, { limiters: limiters!, log: log!, env, clock: fastClock });
+    bind(model) {
+      const fn = bindModel(factory, model, { limiters: limiters!, log: log!, clock: fastClock });
       bound.push(fn);
       return fn;
     },

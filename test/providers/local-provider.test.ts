@@ -15,7 +15,7 @@ afterEach(async () => {
 
 function bind(options: Record<string, string>, shape: Parameters<typeof defineModel>[2] = {}) {
   limiters ??= new LimiterRegistry({ log });
-  const fn = bindModel(localProvider, defineModel(localProvider, { provider: 'local', ...options }, shape), { limiters, log, env: {} });
+  const fn = bindModel(localProvider, defineModel(localProvider, { provider: 'local', ...options }, shape), { limiters, log });
   bound.push(fn);
   return fn;
 }

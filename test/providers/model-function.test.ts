@@ -63,7 +63,7 @@ afterEach(async () => {
 
 function bind(factory: ModelProviderFactory, options: Record<string, string> = {}, clock: Clock = recordingClock(), random = () => 0.999) {
   limiters ??= new LimiterRegistry({ log: captureLogger() });
-  const fn = bindModel(factory, defineModel(factory, { provider: 'fake', ...options }), { limiters, log: captureLogger(), env: {}, clock, random });
+  const fn = bindModel(factory, defineModel(factory, { provider: 'fake', ...options }), { limiters, log: captureLogger(), clock, random });
   bound.push(fn);
   return fn;
 }
@@ -241,7 +241,7 @@ const ERROR_OUTPUTS = [
 function bindShaped(factory: ModelProviderFactory, options: Record<string, string>, clock: Clock, outputs = ERROR_OUTPUTS) {
   limiters ??= new LimiterRegistry({ log: captureLogger() });
   const model = defineModel(factory, { provider: 'fake', ...options }, { outputs });
-  const fn = bindModel(factory, model, { limiters, log: captureLogger(), env: {}, clock, random: () => 0.999 });
+  const fn = bindModel(factory, model, { limiters, log: captureLogger(), clock, random: () => 0.999 });
   bound.push(fn);
   return fn;
 }

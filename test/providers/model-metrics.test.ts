@@ -59,7 +59,7 @@ afterEach(async () => {
 
 function bind(factory: ModelProviderFactory, options: Record<string, string>, clock: Clock, requestDuration?: RequestDurationObservers): BoundModelFunction {
   limiters ??= new LimiterRegistry({ log: captureLogger() });
-  const fn = bindModel(factory, defineModel(factory, { provider: 'fake', ...options }), { limiters, log: captureLogger(), env: {}, clock, random: () => 0.5, requestDuration });
+  const fn = bindModel(factory, defineModel(factory, { provider: 'fake', ...options }), { limiters, log: captureLogger(), clock, random: () => 0.5, requestDuration });
   bound.push(fn);
   return fn;
 }

@@ -43,7 +43,7 @@ async function setUp(options: Record<string, string>) {
     'rate-limit.requests-per-minute': '600',
     ...options,
   });
-  fn = bindModel(openAIProvider, model, { limiters, log, env: {} });
+  fn = bindModel(openAIProvider, model, { limiters, log });
   return { emu, fn, log };
 }
 

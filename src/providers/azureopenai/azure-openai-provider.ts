@@ -1,6 +1,5 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
-import { resolveEnvRefs } from '../env-refs.js';
 import { isEmbeddingTask } from '../model-tasks.js';
 import { parseEndpoint, type OpenAITask } from '../openai/endpoint.js';
 import { DEFAULT_SYSTEM_PROMPT } from '../openai/openai-options.js';
@@ -68,18 +67,18 @@ function checkSchema(model: ModelDefinition): readonly string[] {
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
-  const config = compileAzureConfig(model, ctx.env);
+  const config = compileAzureConfig(model);
   const log = ctx.log.child({ task: config.task, deploymentURL: config.deploymentURL });
   warnIgnoredOptions(model.options, config.task, log.warn.bind(log));
   return createAzureOpenAIClient(config, log);
 }
 
-/** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
-export function compileAzureConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): AzureOpenAIClientConfig {
+/** Options (references already resolved when the job bound) to client settings. Exported for tests. */
+export function compileAzureConfig(model: ModelDefinition): AzureOpenAIClientConfig {
   const o = model.options;
   const fail = (problem: string) => modelConfigError(model, problem);
-  const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
-  const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
+  const endpoint = o.require<string>('endpoint');
+  const apiKey = o.require<string>('api-key');
   const placeholder = endpointPlaceholder(endpoint);
   if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'; replace it with your resource and deployment`);
   const parsed = parseEndpoint(endpoint);

@@ -1,7 +1,6 @@
 import type { ResolvedOptions } from '../../spi/config-spec.js';
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
-import { resolveEnvRefs } from '../env-refs.js';
 import { isEmbeddingTask } from '../model-tasks.js';
 import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
@@ -112,23 +111,20 @@ function checkCredentials(o: ResolvedOptions): string[] {
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
-  const config = compileBedrockConfig(model, ctx.env);
+  const config = compileBedrockConfig(model);
   return new BedrockClient(config, ctx.log.child({ modelId: config.modelId, format: config.format }));
 }
 
-/** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
-export function compileBedrockConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): BedrockClientConfig {
+/** Options (references already resolved when the job bound) to client settings. Exported for tests. */
+export function compileBedrockConfig(model: ModelDefinition): BedrockClientConfig {
   const o = model.options;
   const fail = (problem: string) => modelConfigError(model, problem);
-  const endpointText = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
+  const endpointText = o.require<string>('endpoint');
   const placeholder = endpointPlaceholder(endpointText);
   if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'; replace it with your region and model id`);
   const { endpoint, format, problems } = resolve(o, endpointText);
   if (problems.length > 0 || !endpoint || !format) throw fail(problems.join('; ') || 'the endpoint cannot be read');
-  const secret = (key: string) => {
-    const v = o.get<string>(key);
-    return v === undefined ? undefined : resolveEnvRefs(v, env, key);
-  };
+  const secret = (key: string) => o.get<string>(key);
   const keyId = secret('aws_access_key_id');
   const secretKey = secret('aws_secret_access_key');
   const auth: BedrockAuth =

@@ -1,6 +1,5 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
-import { resolveEnvRefs } from '../env-refs.js';
 import { isEmbeddingTask } from '../model-tasks.js';
 import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
@@ -66,16 +65,16 @@ function checkColumns(model: ModelDefinition, task: GoogleTask): string[] {
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
-  const config = compileGoogleConfig(model, ctx.env);
+  const config = compileGoogleConfig(model);
   return createGoogleAIClient(config, ctx.log.child({ task: config.task, model: config.model }));
 }
 
-/** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
-export function compileGoogleConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): GoogleAIClientConfig {
+/** Options (references already resolved when the job bound) to client settings. Exported for tests. */
+export function compileGoogleConfig(model: ModelDefinition): GoogleAIClientConfig {
   const o = model.options;
   const fail = (problem: string) => modelConfigError(model, problem);
-  const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
-  const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
+  const endpoint = o.require<string>('endpoint');
+  const apiKey = o.require<string>('api-key');
   const placeholder = endpointPlaceholder(endpoint);
   if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'`);
   const parsed = parseGoogleEndpoint(endpoint);

@@ -1,5 +1,5 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
-import { resolveEnvRefs } from '../env-refs.js';
+import { hasOptionRefs } from '../../spi/option-refs.js';
 import { modelConfigError } from '../provider-errors.js';
 import { parseEndpoint, resolveTask, type OpenAITask, type ParsedEndpoint } from './endpoint.js';
 import { createOpenAIClient, type OpenAIClientConfig } from './openai-client.js';
@@ -25,8 +25,8 @@ function checkSchema(model: ModelDefinition): readonly string[] {
   const o = model.options;
   const endpointRaw = o.get<string>('endpoint');
   let endpointTask: OpenAITask | undefined;
-  // An endpoint with ${ENV} references can only be checked once the environment is known (create()).
-  if (endpointRaw !== undefined && !endpointRaw.includes('${')) {
+  // An endpoint with `${...}` references can only be checked once they are resolved (create()).
+  if (endpointRaw !== undefined && !hasOptionRefs(endpointRaw)) {
     const parsed = parseEndpoint(endpointRaw);
     if ('problem' in parsed) problems.push(parsed.problem);
     else endpointTask = parsed.task;
@@ -47,17 +47,17 @@ function checkSchema(model: ModelDefinition): readonly string[] {
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
-  const config = compileConfig(model, ctx.env);
+  const config = compileConfig(model);
   const log = ctx.log.child({ task: config.task, baseURL: config.baseURL });
   warnIgnoredOptions(model.options, config.task, log.warn.bind(log));
   return createOpenAIClient(config, log);
 }
 
-/** Options to client settings, with `${ENV}` references resolved. Exported for tests. */
-export function compileConfig(model: ModelDefinition, env: Readonly<Record<string, string | undefined>>): OpenAIClientConfig {
+/** Options (references already resolved when the job bound) to client settings. Exported for tests. */
+export function compileConfig(model: ModelDefinition): OpenAIClientConfig {
   const o = model.options;
-  const endpoint = resolveEnvRefs(o.require<string>('endpoint'), env, 'endpoint');
-  const apiKey = resolveEnvRefs(o.require<string>('api-key'), env, 'api-key');
+  const endpoint = o.require<string>('endpoint');
+  const apiKey = o.require<string>('api-key');
   const parsed = parseEndpoint(endpoint);
   if ('problem' in parsed) throw modelConfigError(model, parsed.problem);
   const task = resolveTask(parsed.task, o.get<string>('task'), o.get<string>('openai.input_format'));

@@ -202,7 +202,7 @@ describe('milvus sink against a real Milvus (milvus-lite)', () => {
         registry,
         log,
         env: {},
-        bindModel: (entry, l) => bindModel(entry.provider, entry.definition, { limiters, log: l, env: {} }),
+        bindModel: (entry, l) => bindModel(entry.provider, entry.definition, { limiters, log: l }),
         pipeline: { inFlightPerConcurrency: 2, sinkBatchMaxRows: 500, sinkLingerMs: 5 },
         printSink: () => ({ write: async () => {}, close: async () => {} }),
       });

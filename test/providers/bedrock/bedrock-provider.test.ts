@@ -34,7 +34,6 @@ describe('bedrock provider: InvokeModel', () => {
   it('signs Anthropic Messages with SigV4 (emulator recomputes it) and maps text and usage', async () => {
     const client = bedrockProvider.create(textModel({ 'bedrock.system_prompt': 'Be brief.', 'bedrock.PARAMS.temperature': '0.2', 'bedrock.PARAMS.max_tokens': '50', stop: 'END' }), {
       log: h.log,
-      env: {},
     });
     const response = await client.call(['hello'], { signal: never() });
     expect(response.rows).toEqual([['Be brief. => hello']]);
@@ -59,7 +58,7 @@ describe('bedrock provider: InvokeModel', () => {
   });
 
   it('sends Titan Embeddings one text per call and returns the vector with usage', async () => {
-    const client = bedrockProvider.create(embedModel({ dimension: '256' }), { log: h.log, env: {} });
+    const client = bedrockProvider.create(embedModel({ dimension: '256' }), { log: h.log });
     expect(client.maxBatchSize ?? 1).toBe(1);
     const response = await client.call(['alien'], { signal: never() });
     expect(response.rows).toEqual([[defaultEmbedding('alien', 256)]]);
@@ -79,7 +78,7 @@ describe('bedrock provider: InvokeModel', () => {
   it('builds Titan Text bodies (system prompt in front of the text) and reads results[0]', async () => {
     const client = bedrockProvider.create(
       defineModel(bedrockProvider, { endpoint: h.emu.url('amazon.titan-text-express-v1'), ...CREDS, 'system-prompt': 'Summarise.', 'top-p': '0.9', 'max-tokens': '64' }),
-      { log: h.log, env: {} },
+      { log: h.log },
     );
     const response = await client.call(['long text'], { signal: never() });
     expect(response.rows).toEqual([['- => Summarise.\n\nlong text']]);
@@ -90,7 +89,7 @@ describe('bedrock provider: InvokeModel', () => {
   it('works with a Bedrock API key (Bearer) instead of SigV4', async () => {
     await h.emu.close();
     h.emu = await BedrockEmulator.start({ apiKeys: ['br-api-key'] });
-    const client = bedrockProvider.create(defineModel(bedrockProvider, { endpoint: h.emu.url(CLAUDE), 'api-key': '${BR_KEY}' }), { log: h.log, env: { BR_KEY: 'br-api-key' } });
+    const client = bedrockProvider.create(defineModel(bedrockProvider, { endpoint: h.emu.url(CLAUDE), 'api-key': 'br-api-key' }), { log: h.log });
     expect((await client.call(['x'], { signal: never() })).rows).toEqual([['echo: x']]);
     expect(h.emu.recorded.at(-1)!.headers['authorization']).toBe('Bearer br-api-key');
   });
@@ -201,7 +200,7 @@ describe('bedrock provider: options and schema', () => {
     // The docs' template with <REGION>/<MODEL_ID> validates; create() then names the placeholder.
     const template = defineModel(bedrockProvider, { ...seed, endpoint: 'https://bedrock-runtime.<REGION>.amazonaws.com/model/<MODEL_ID>/invoke' }, embed);
     expect(bedrockProvider.checkSchema(template)).toEqual([]);
-    expect(() => bedrockProvider.create(template, { log: h.log, env: {} })).toThrowError(expect.objectContaining({ code: 'PD4201', message: expect.stringContaining('<REGION>') }));
+    expect(() => bedrockProvider.create(template, { log: h.log })).toThrowError(expect.objectContaining({ code: 'PD4201', message: expect.stringContaining('<REGION>') }));
     // Format auto-detection, inference profiles included; Flink-style spellings.
     const claude = { endpoint: 'https://bedrock-runtime.eu-central-1.amazonaws.com/model/eu.anthropic.claude-3-5-sonnet-20240620-v1:0/invoke', 'aws-access-key-id': 'a', 'aws-secret-access-key': 'b', 'system-prompt': 'x', 'max-tokens': '10', 'top-p': '0.5' };
     expect(bedrockProvider.checkSchema(defineModel(bedrockProvider, claude))).toEqual([]);

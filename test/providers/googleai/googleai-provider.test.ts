@@ -27,7 +27,7 @@ describe('googleai provider: generateContent', () => {
   it('sends systemInstruction, contents and generationConfig with x-goog-api-key, and maps text and usageMetadata', async () => {
     const client = googleAIProvider.create(
       textModel({ 'googleai.system_prompt': 'translate text to chinese', 'googleai.PARAMS.temperature': '0.4', 'top-p': '0.9', 'top-k': '20', 'max-tokens': '100', stop: 'END,STOP' }),
-      { log: h.log, env: {} },
+      { log: h.log },
     );
     const response = await client.call(['hello'], { signal: never() });
     expect(response.rows).toEqual([['translate text to chinese => hello']]);
@@ -43,7 +43,7 @@ describe('googleai provider: generateContent', () => {
   });
 
   it('runs rows through bindModel and drops NULL inputs without a call', async () => {
-    const fn = bind(textModel({ 'api-key': '${GEMINI_KEY}' }), { GEMINI_KEY: KEY });
+    const fn = bind(textModel());
     expect(expectOk(await fn.predict(['a'], { signal: never() }))).toEqual([['- => a']]);
     expect(expectOk(await fn.predict([null], { signal: never() }))).toEqual([]);
     expect(h.emu.counters.requests).toBe(1);
@@ -62,7 +62,7 @@ describe('googleai provider: generateContent', () => {
 
 describe('googleai provider: embeddings', () => {
   it('one row: :embedContent with taskType and outputDimensionality', async () => {
-    const client = googleAIProvider.create(embedModel({ dimension: '6', 'embedding-task-type': 'SEMANTIC_SIMILARITY' }), { log: h.log, env: {} });
+    const client = googleAIProvider.create(embedModel({ dimension: '6', 'embedding-task-type': 'SEMANTIC_SIMILARITY' }), { log: h.log });
     const response = await client.call(['alien'], { signal: never() });
     expect(response.rows).toEqual([[defaultEmbedding('alien', 6)]]);
     expect(h.emu.recorded.at(-1)).toMatchObject({
