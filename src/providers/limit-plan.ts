@@ -5,60 +5,62 @@ export interface RateLimits {
   readonly maxConcurrent?: number | undefined;
 }
 
-/** Bottleneck's heartbeat: the token bucket's refill step (pitfalls §4.1: multiples of 250 ms). */
-export const TICK_MS = 250;
 /**
- * The request bucket refills at 97% of the configured rate: provider windows are not aligned
- * with ours, and without headroom a few ms of timer jitter puts an 11th request into someone's
- * 1-second window of 10.
+ * The buckets refill at 97.5% of the configured rate: provider windows are not aligned with
+ * ours, and the headroom absorbs what timers and the network add to the spacing of requests.
  */
-const TARGET_SHARE = 0.97;
+export const TARGET_SHARE = 0.975;
 /**
- * The request bucket holds what the 3% headroom leaves of one second (at least one request): a
- * full bucket plus a second of refill is then at most the per-second quota, so no 1-second window
- * of the provider's sees more than its share. (A quarter second of burst let 114 requests into a
- * window of 100 at 6,000 requests/min: bench P3.)
+ * How much later than its grant a request may reach the provider (event loop, connection pool):
+ * a provider's 1-second window may then hold the grants of 1.02 s.
  */
-const REQUEST_BURST_SHARE = 1 - TARGET_SHARE;
-/** The token bucket holds ten seconds of tokens, and a single call is clamped to that. */
-const TOKEN_BUCKET_SECONDS = 10;
+export const ARRIVAL_JITTER_MS = 20;
 
-/**
- * Requests: a bottleneck reservoir (queue, priorities, concurrency, debt) refilled one token per
- * slot on a fixed grid by our own pacer (request-pacer.ts), instead of bottleneck's reservoirIncrease.
- */
-export interface RequestBucketPlan {
-  /** Refill rate at full speed: TARGET_SHARE of the configured rate. */
-  readonly tokensPerSecond: number;
-  /** The burst: the reservoir never refills above this. */
-  readonly maximum: number;
-}
-
-/** Tokens: bottleneck's own token bucket (reservoirIncreaseInterval/Amount/Maximum). */
-export interface TokenBucketPlan {
-  /** reservoirIncreaseAmount per TICK_MS. */
-  readonly perTick: number;
-  /** reservoirIncreaseMaximum: the burst, and the clamp for a single call's weight. */
-  readonly maximum: number;
+/** One token bucket: continuous refill at `perMs`, never above `capacity`. */
+export interface BucketPlan {
+  /** Refill per millisecond at full speed: TARGET_SHARE of the configured rate. */
+  readonly perMs: number;
+  /**
+   * The burst. A full bucket plus the refill of one second and the jitter allowance stays below
+   * the per-second quota (see planLimits), so no 1-second window of the provider's is over it.
+   */
+  readonly capacity: number;
 }
 
 export interface LimiterPlan {
-  readonly requests?: RequestBucketPlan;
-  readonly tokens?: TokenBucketPlan;
+  readonly requests?: BucketPlan;
+  readonly tokens?: BucketPlan;
   readonly maxConcurrent?: number;
 }
 
-/** Bucket settings for a set of limits; pure, so the arithmetic is testable on its own. */
+/**
+ * Bucket settings for a set of limits; pure, so the arithmetic is testable on its own.
+ *
+ * Whatever happens, a token bucket grants at most `capacity + perMs * T` in any span of T ms. A
+ * provider counting in 1-second windows sees the grants of at most 1 s + ARRIVAL_JITTER_MS, so:
+ * - requests are whole, so at most floor(capacity + refill of 1.02 s) of them fit in a window;
+ *   the capacity is what keeps that at the per-second quota Q: floor(Q) + 1 - refill(1.02 s), just
+ *   under, and at least 1 (a request needs one token). 6,000/min: 1.55; 600/min: 1.05.
+ * - tokens: a call needs min(cost, capacity) tokens to start and may leave the bucket in debt, so
+ *   the capacity only bounds what an idle quota saves up: Q - refill(1.02 s), at least 1.
+ * The refill is computed from the clock at each grant (fractional tokens), so a late timer delays a
+ * grant and loses nothing unless the bucket fills up meanwhile (the capacity above the next call's
+ * need holds about 5 ms of refill), and never clumps requests beyond the capacity.
+ */
 export function planLimits(limits: RateLimits): LimiterPlan {
-  const plan: { requests?: RequestBucketPlan; tokens?: TokenBucketPlan; maxConcurrent?: number } = {};
+  const plan: { requests?: BucketPlan; tokens?: BucketPlan; maxConcurrent?: number } = {};
+  const window = 1 + ARRIVAL_JITTER_MS / 1000;
   const rpm = limits.requestsPerMinute;
   if (rpm !== undefined) {
-    const tokensPerSecond = (rpm / 60) * TARGET_SHARE;
-    plan.requests = { tokensPerSecond, maximum: Math.max(1, Math.floor((rpm / 60) * REQUEST_BURST_SHARE)) };
+    const perSecond = rpm / 60;
+    const refill = perSecond * TARGET_SHARE;
+    plan.requests = { perMs: refill / 1000, capacity: Math.max(1, Math.floor(perSecond) + 1 - refill * window - 1e-6) };
   }
   const tpm = limits.tokensPerMinute;
   if (tpm !== undefined) {
-    plan.tokens = { perTick: (tpm * TICK_MS) / 60_000, maximum: Math.max(1, Math.ceil((tpm * TOKEN_BUCKET_SECONDS) / 60)) };
+    const perSecond = tpm / 60;
+    const refill = perSecond * TARGET_SHARE;
+    plan.tokens = { perMs: refill / 1000, capacity: Math.max(1, perSecond - refill * window) };
   }
   if (limits.maxConcurrent !== undefined) plan.maxConcurrent = limits.maxConcurrent;
   return plan;

@@ -20,7 +20,7 @@ import { MalformedAnswerError } from './malformed-answer.js';
 import { MicroBatcher, type QuotaWait } from './micro-batcher.js';
 import { RowBudget } from './row-budget.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
-import type { LimiterLease, LimiterSnapshot } from './limiter-lease.js';
+import type { LimiterLease, LimiterState } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
 import { backoffDelay, compileModelPolicy, type ModelPolicy } from './shared-model-options.js';
 
@@ -30,7 +30,7 @@ export interface BindOptions {
   readonly log: Logger;
   /** Resolves '${NAME}' option values (api-key). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Backoff sleeps, attempt and row deadlines; tests pass a fast or virtual clock. The limiter itself runs on real time. */
+  /** Backoff sleeps, attempt and row deadlines; tests pass a fast or virtual clock. The limiter runs on its registry's clock. */
   readonly clock?: Clock;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
@@ -62,6 +62,8 @@ export interface ModelStats {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly totalTokens: number;
+  /** The shared limiter of the model's quota, as it is now (absent when not bound to one). */
+  readonly limiter?: LimiterState;
 }
 
 export interface BoundModelFunction extends ModelFunction {
@@ -69,10 +71,9 @@ export interface BoundModelFunction extends ModelFunction {
   readonly quotaKey: string;
   readonly policy: ModelPolicy;
   stats(): ModelStats;
-  limiter(): Promise<LimiterSnapshot>;
 }
 
-type MutableStats = { -readonly [K in keyof ModelStats]: ModelStats[K] };
+type MutableStats = { -readonly [K in Exclude<keyof ModelStats, 'limiter'>]: ModelStats[K] };
 
 /**
  * Wraps a provider's ModelClient with everything plugins must not do themselves: admission through
@@ -272,7 +273,7 @@ class BoundModel implements BoundModelFunction {
     budget?.pause();
     let permit;
     try {
-      permit = await this.#lease.acquire({ weight: this.#client.estimateTokens(inputs), signal, retry });
+      permit = await this.#lease.acquire(this.#client.estimateTokens(inputs), signal, { retry });
     } finally {
       budget?.resume();
     }
@@ -341,11 +342,7 @@ class BoundModel implements BoundModelFunction {
   }
 
   stats(): ModelStats {
-    return Object.freeze({ ...this.#stats });
-  }
-
-  limiter(): Promise<LimiterSnapshot> {
-    return this.#lease.snapshot();
+    return Object.freeze({ ...this.#stats, limiter: this.#lease.state() });
   }
 
   async close(): Promise<void> {
