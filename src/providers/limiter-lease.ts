@@ -33,6 +33,11 @@ export interface LimiterState {
   readonly rateDecreases: number;
   /** Waiting calls whose signal aborted before admission. */
   readonly abandoned: number;
+  /**
+   * Where the quota is kept: this process ('local'), Redis shared by every instance ('redis'), or
+   * this instance's share of the limits while Redis cannot be reached ('local-fallback').
+   */
+  readonly backend: 'local' | 'redis' | 'local-fallback';
 }
 
 /** The limiter of one quota, as a model function sees it. */

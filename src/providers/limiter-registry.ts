@@ -4,12 +4,19 @@ import type { RateLimits } from './limit-plan.js';
 import type { LimiterLease, Permit } from './limiter-lease.js';
 import { LocalQuota } from './local-quota.js';
 import { ProviderClosedError } from './provider-errors.js';
-import { QuotaLimiter } from './quota-limiter.js';
+import { QuotaLimiter, type Quota } from './quota-limiter.js';
+import { RedisConnection, redactedRedisUrl } from './redis-connection.js';
+import { RedisQuota } from './redis-quota.js';
 
 export interface LimiterRegistryOptions {
   readonly log: Logger;
   /** Refills, pauses and wake-ups; tests pass a virtual clock. */
   readonly clock?: Clock;
+  /**
+   * `limiter.redis.url`: every quota is shared through this Redis by all the instances using it
+   * (redis-quota.ts). Unset: each quota is this process's alone.
+   */
+  readonly redisUrl?: string | undefined;
 }
 
 /**
@@ -20,11 +27,16 @@ export class LimiterRegistry {
   readonly #quotas = new Map<string, QuotaLimiter>();
   readonly #log: Logger;
   readonly #clock: Clock;
+  readonly #redis: RedisConnection | undefined;
   #closed = false;
 
   constructor(opts: LimiterRegistryOptions) {
     this.#log = opts.log;
     this.#clock = opts.clock ?? systemClock;
+    if (opts.redisUrl) {
+      this.#redis = new RedisConnection(opts.redisUrl, opts.log);
+      opts.log.info({ redis: redactedRedisUrl(opts.redisUrl) }, 'rate limits are shared with the other instances through Redis');
+    }
   }
 
   /** Joins the quota `quotaKey` with `limits`; models sharing a key get the strictest limits of all. */
@@ -33,7 +45,10 @@ export class LimiterRegistry {
     let quota = this.#quotas.get(quotaKey);
     if (!quota) {
       const log = this.#log.child({ quotaKey });
-      quota = new QuotaLimiter(quotaKey, new LocalQuota({}, this.#clock.now(), log), this.#clock, log);
+      const store: Quota = this.#redis
+        ? new RedisQuota(quotaKey, this.#redis, this.#clock, log)
+        : new LocalQuota({}, this.#clock.now(), log);
+      quota = new QuotaLimiter(quotaKey, store, this.#clock, log);
       this.#quotas.set(quotaKey, quota);
     }
     const owner = quota;
@@ -69,5 +84,6 @@ export class LimiterRegistry {
     const quotas = [...this.#quotas.values()];
     this.#quotas.clear();
     await Promise.all(quotas.map((q) => q.close()));
+    await this.#redis?.close();
   }
 }

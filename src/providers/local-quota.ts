@@ -106,6 +106,11 @@ export class LocalQuota {
     return lowered;
   }
 
+  /** A pause decided elsewhere (the shared quota's, carried over when falling back). */
+  pauseUntil(until: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+  }
+
   get pausedUntil(): number {
     return this.#pausedUntil;
   }
@@ -120,6 +125,10 @@ export class LocalQuota {
 
   get counters(): { readonly throttles: number; readonly rateDecreases: number } {
     return { throttles: this.#throttles, rateDecreases: this.#rateDecreases };
+  }
+
+  get backend(): 'local' {
+    return 'local';
   }
 
   /** The request rate climbs back (AIMD) over the time since the last refill, then both buckets refill. */

@@ -15,6 +15,7 @@ export interface Quota {
   readonly inFlight: number;
   readonly rateFactor: number;
   readonly counters: { readonly throttles: number; readonly rateDecreases: number };
+  readonly backend: LimiterState['backend'];
   close?(): Promise<void>;
 }
 
@@ -144,6 +145,7 @@ export class QuotaLimiter implements RateLimiter {
       rateFactor: q.rateFactor,
       ...q.counters,
       abandoned: this.#abandoned,
+      backend: q.backend,
     });
   }
 

@@ -292,6 +292,7 @@ describe('QuotaLimiter on virtual time', () => {
       throttles: 0,
       rateDecreases: 0,
       abandoned: 0,
+      backend: 'local',
     });
     p.release();
   });
