@@ -51,7 +51,7 @@ export class Daemon {
     const env = deps.env ?? process.env;
     this.log = deps.log ?? createLogger({ level: config.log.level, scrubber: this.scrubber, ...(deps.writeLog ? { write: deps.writeLog } : {}) });
     const registry = deps.registry ?? createDefaultRegistry();
-    this.#limiters = new LimiterRegistry({ log: this.log.child({ component: 'limiter' }) });
+    this.#limiters = new LimiterRegistry({ log: this.log.child({ component: 'limiter' }), redisUrl: this.#redisUrl(config, env) });
     const catalogContext: CatalogContext = {
       registry,
       modelSpec: (factory) => modelSpecFor(factory),
@@ -74,6 +74,20 @@ export class Daemon {
       },
       printSink: () => stdoutSink(registry, this.log),
     });
+  }
+
+  /** `limiter.redis.url` with its `${NAME}` references resolved (an unset one fails the start); its password never logged. */
+  #redisUrl(config: DaemonConfig, env: Readonly<Record<string, string | undefined>>): string | undefined {
+    const raw = config.limiter.redis.url;
+    if (!raw) return undefined;
+    const url = resolveEnvRefs(raw, env, 'limiter.redis.url');
+    try {
+      const password = new URL(url).password;
+      if (password) this.scrubber.add(decodeURIComponent(password));
+    } catch {
+      // ioredis reports an unparsable URL when it connects.
+    }
+    return url;
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps = {}): Promise<Daemon> {
