@@ -69,6 +69,8 @@ export class RedisQuota implements Quota {
   }
 
   async tryTake(tokens: number, now: number): Promise<TakeResult> {
+    // No limit on this quota: nothing to share but a 429's pause, which this instance learns when it throttles.
+    if (this.#unlimited()) return now < this.pausedUntil ? this.pausedUntil - now : UNLIMITED_GRANT;
     // The first call waits for the first connection (at most 2 s); later ones never wait for Redis.
     if (!this.#fallback && !this.#conn.ready) await this.#conn.client();
     if (this.#closed || this.#fallbackActive(now)) return this.#local(now).tryTake(tokens, now);
@@ -187,6 +189,11 @@ export class RedisQuota implements Quota {
     await client.predictdLeave(this.#keys.instances, this.#conn.instanceId).catch(() => {});
   }
 
+  #unlimited(): boolean {
+    const p = this.#plan;
+    return !p.requests && !p.tokens && p.maxConcurrent === undefined;
+  }
+
   #fallbackActive(now: number): boolean {
     return now < this.#fallbackUntil || !this.#conn.ready;
   }
@@ -249,6 +256,8 @@ export class RedisQuota implements Quota {
     }
   }
 }
+
+const UNLIMITED_GRANT: Grant = Object.freeze({ release: () => {} });
 
 /** Refund (> 0) or extra charge (< 0) of a released call, as local-quota.ts computes it. */
 function tokenDelta(reserved: number, usage: Usage | undefined, tokensPerMinute: number | undefined): number {

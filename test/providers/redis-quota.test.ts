@@ -71,7 +71,7 @@ describe.skipIf(!binary)('rate limits shared through Redis', () => {
       const caller = async (fn: BoundModelFunction) => {
         while (!stop.signal.aborted) await fn.predict(['row'], { signal: stop.signal }).catch(() => {});
       };
-      const running = fns.flatMap((fn) => Array.from({ length: 12 }, () => caller(fn)));
+      const running = fns.flatMap((fn) => Array.from({ length: 4 }, () => caller(fn)));
       await new Promise((r) => setTimeout(r, seconds * 1_000));
       stop.abort(new Error('done'));
       await Promise.all(running);
