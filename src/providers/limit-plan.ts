@@ -41,8 +41,9 @@ export interface LimiterPlan {
  * - requests are whole, so at most floor(capacity + refill of 1.02 s) of them fit in a window;
  *   the capacity is what keeps that at the per-second quota Q: floor(Q) + 1 - refill(1.02 s), just
  *   under, and at least 1 (a request needs one token). 6,000/min: 1.55; 600/min: 1.05.
- * - tokens: a call needs min(cost, capacity) tokens to start and may leave the bucket in debt, so
- *   the capacity only bounds what an idle quota saves up: Q - refill(1.02 s), at least 1.
+ * - tokens: a call that fits needs its tokens to start; a larger one needs the bucket out of debt
+ *   and leaves it in debt, so the capacity only bounds what an idle quota saves up: Q - refill(1.02 s),
+ *   at least 1. A window then holds at most the capacity plus one call more than the refill.
  * The refill is computed from the clock at each grant (fractional tokens), so a late timer delays a
  * grant and loses nothing unless the bucket fills up meanwhile (the capacity above the next call's
  * need holds about 5 ms of refill), and never clumps requests beyond the capacity.

@@ -72,7 +72,9 @@ if reqCap > 0 then
   if missing > 1e-9 then wait = math.max(wait, missing / (reqPerMs * s.factor)) end
 end
 if tokCap > 0 then
-  local missing = math.min(cost, tokCap) - s.tl
+  local need = cost
+  if cost > tokCap then need = 0 end
+  local missing = need - s.tl
   if missing > 1e-9 then wait = math.max(wait, missing / tokPerMs) end
 end
 if wait > 0 then return answer(wait) end

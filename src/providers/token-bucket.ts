@@ -6,7 +6,7 @@ const EPSILON = 1e-9;
 /**
  * A token bucket with no clock of its own: the caller passes `now` and the rate factor (AIMD), so
  * the arithmetic is exact and testable. The level may go negative (debt): a call larger than the
- * bucket starts once the bucket is full and leaves the rest as debt, so it never stalls the queue.
+ * bucket starts once the bucket is out of debt and leaves the rest as debt, so it never stalls the queue.
  */
 export class TokenBucket {
   #plan: BucketPlan;
@@ -40,9 +40,13 @@ export class TokenBucket {
     this.#at = Math.max(this.#at, now);
   }
 
-  /** Milliseconds until a call of `cost` may start at `factor` x the rate (0: now). */
+  /**
+   * Milliseconds until a call of `cost` may start at `factor` x the rate (0: now). A call that fits
+   * waits for its tokens; a larger one waits until the bucket is out of debt, which leaves the
+   * whole capacity to absorb a late timer (a full bucket would lose every late millisecond).
+   */
   waitMs(cost: number, factor = 1): number {
-    const missing = Math.min(cost, this.#plan.capacity) - this.#level;
+    const missing = (cost <= this.#plan.capacity ? cost : 0) - this.#level;
     return missing <= EPSILON ? 0 : missing / (this.#plan.perMs * factor);
   }
 
