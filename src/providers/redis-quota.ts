@@ -72,7 +72,7 @@ export class RedisQuota implements Quota {
     // No limit on this quota: nothing to share but a 429's pause, which this instance learns when it throttles.
     if (this.#unlimited()) return now < this.pausedUntil ? this.pausedUntil - now : UNLIMITED_GRANT;
     // The first call waits for the first connection (at most 2 s); later ones never wait for Redis.
-    if (!this.#fallback && !this.#conn.ready) await this.#conn.client();
+    if (!this.#fallback && !this.#conn.ready) await this.#conn.client().catch((err: unknown) => this.#down(err, now));
     if (this.#closed || this.#fallbackActive(now)) return this.#local(now).tryTake(tokens, now);
     const id = `${this.#conn.instanceId}:${this.#nextPermit++}`;
     const p = this.#plan;

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LimiterRegistry, bindModel, openAIProvider, type BoundModelFunction, type LimiterLease, type Permit } from '../../src/providers/index.js';
 import { windowStats, type QuotaEvent } from '../../bench/support/window-max.js';
 import { OpenAIEmulator } from '../emulators/openai-emulator.js';
+import { freePort } from '../broker/local-kafka-broker.js';
 import { redisServerBinary, startRedis, type RunningRedis } from '../support/redis-server.js';
 import { captureLogger, defineModel, never } from './helpers.js';
 
@@ -182,4 +183,24 @@ describe.skipIf(!binary)('rate limits shared through Redis', () => {
     expect(lease.state().backend).toBe('redis');
     expect(one.log.entries.some((e) => /reachable again/.test(e.msg))).toBe(true);
   }, 30_000);
+});
+
+describe('rate limits with an unreachable Redis', () => {
+  it('fall back to the local share after the first connection attempt (2 s at most, warned): neither unlimited nor stalled', async () => {
+    const log = captureLogger();
+    const registry = new LimiterRegistry({ log, redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    try {
+      const lease = registry.get(uniqueKey(), { requestsPerMinute: 600 });
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) (await lease.acquire(1, never())).release();
+      const ms = Date.now() - started;
+      // The first call waits for the first connection (2 s at most); then 9.75/s with no one else seen alive.
+      expect(ms).toBeGreaterThan(300);
+      expect(ms).toBeLessThan(4_000);
+      expect(lease.state().backend).toBe('local-fallback');
+      expect(log.entries.some((e) => e.level === 'warn' && /takes its share of the limits locally/.test(e.msg))).toBe(true);
+    } finally {
+      await registry.close();
+    }
+  }, 20_000);
 });
