@@ -1,6 +1,6 @@
 import type { Logger } from '../spi/logger.js';
 import { AimdRate } from './aimd-rate.js';
-import { planLimits, type LimiterPlan, type RateLimits } from './limit-plan.js';
+import { planLimits, type BucketPlan, type LimiterPlan, type RateLimits } from './limit-plan.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** A Retry-After longer than this is taken as this. */
@@ -35,6 +35,9 @@ export class LocalQuota {
   #lastRefill: number;
   #pausedUntil = 0;
   #inFlight = 0;
+  /** Request grant times of the last window, oldest first, from #recentHead on. */
+  #recent: number[] = [];
+  #recentHead = 0;
   #throttles = 0;
   #rateDecreases = 0;
 
@@ -70,9 +73,10 @@ export class LocalQuota {
     const max = this.#plan.maxConcurrent;
     if (max !== undefined && this.#inFlight >= max) return Infinity;
     this.#refill(now);
-    const wait = Math.max(this.#requests?.waitMs(1, this.#rate.factor) ?? 0, this.#tokens?.waitMs(tokens) ?? 0);
+    const wait = Math.max(this.#requests?.waitMs(1, this.#rate.factor) ?? 0, this.#tokens?.waitMs(tokens) ?? 0, this.#windowWait(now));
     if (wait > 0) return wait;
     this.#requests?.take(1);
+    if (this.#plan.requests) this.#recent.push(now);
     this.#tokens?.take(tokens);
     this.#inFlight++;
     return { release: (usage, at) => this.#release(tokens, usage, at) };
@@ -131,6 +135,23 @@ export class LocalQuota {
     return 'local';
   }
 
+  /** Until the sliding count of request grants has room for one more (0: now). */
+  #windowWait(now: number): number {
+    const plan = this.#plan.requests;
+    if (!plan) return 0;
+    const recent = this.#recent;
+    while (this.#recentHead < recent.length && recent[this.#recentHead]! <= now - plan.windowMs) this.#recentHead++;
+    if (this.#recentHead > 1024 && this.#recentHead * 2 > recent.length) {
+      this.#recent = recent.slice(this.#recentHead);
+      this.#recentHead = 0;
+    }
+    const held = this.#recent.length - this.#recentHead;
+    if (held < plan.windowLimit) return 0;
+    // The grant that must leave the window first: it leaves strictly after windowMs.
+    const leaving = this.#recent[this.#recentHead + held - plan.windowLimit]!;
+    return Math.max(leaving + plan.windowMs - now, 0) + 1e-3;
+  }
+
   /** The request rate climbs back (AIMD) over the time since the last refill, then both buckets refill. */
   #refill(now: number): void {
     if (now > this.#lastRefill) {
@@ -142,7 +163,7 @@ export class LocalQuota {
   }
 }
 
-function rebucket(bucket: TokenBucket | undefined, plan: LimiterPlan['requests'], now: number): TokenBucket | undefined {
+function rebucket(bucket: TokenBucket | undefined, plan: BucketPlan | undefined, now: number): TokenBucket | undefined {
   if (!plan) return undefined;
   if (!bucket) return new TokenBucket(plan, now);
   bucket.replan(plan);

@@ -10,7 +10,7 @@ const FIRST_CONNECT_MS = 2_000;
 
 /** The scripts as commands of the client (ioredis defineCommand: EVALSHA, EVAL on NOSCRIPT). */
 export interface QuotaCommands {
-  predictdTake(state: string, inflight: string, ...args: string[]): Promise<string[]>;
+  predictdTake(state: string, inflight: string, recent: string, ...args: string[]): Promise<string[]>;
   predictdRelease(state: string, inflight: string, ...args: string[]): Promise<string>;
   predictdThrottle(state: string, ...args: string[]): Promise<string[]>;
   predictdHeartbeat(instances: string, inflight: string, ...args: string[]): Promise<number>;
@@ -68,7 +68,7 @@ export class RedisConnection {
       connectTimeout: FIRST_CONNECT_MS,
       retryStrategy: (times: number) => Math.min(200 * times, 2_000),
     }) as RedisClient & QuotaCommands;
-    client.defineCommand('predictdTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
+    client.defineCommand('predictdTake', { numberOfKeys: 3, lua: TAKE_SCRIPT });
     client.defineCommand('predictdRelease', { numberOfKeys: 2, lua: RELEASE_SCRIPT });
     client.defineCommand('predictdThrottle', { numberOfKeys: 1, lua: THROTTLE_SCRIPT });
     client.defineCommand('predictdHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });

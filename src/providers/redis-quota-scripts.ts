@@ -2,12 +2,13 @@
  * The shared quota as Lua scripts, run atomically by Redis on its own clock (TIME), so instances
  * with skewed clocks share one bucket. The arithmetic is local-quota.ts's: two token buckets
  * (refilled continuously, capped, debt allowed), the max-concurrent permits, the Retry-After pause
- * and the AIMD rate factor. Everything lives in one hash and two sorted sets under a hash-tagged
+ * and the AIMD rate factor. Everything lives in one hash and three sorted sets under a hash-tagged
  * prefix (`predictd:{<quota key>}:…`), so a Redis Cluster keeps them on one slot.
  *
  * Hash fields: rl/ra request level and its refill time, tl/ta the same for tokens, paused (ms),
  * factor, fa (last climb), ld (last decrease), lt (last 429). Sorted sets: in-flight permits and
- * live instances, scored by the time they were last confirmed.
+ * live instances, scored by the time they were last confirmed, and the request grants of the last
+ * window (the sliding count of limit-plan.ts).
  */
 
 /** Shared by every script: the clock, reading the state, the AIMD climb and the refills. */
@@ -49,9 +50,10 @@ end
 `;
 
 /**
- * KEYS: state, in-flight. ARGV: reqPerMs, reqCap (0: no request limit), tokPerMs, tokCap (0: no
- * token limit), maxConcurrent (0: none), cost, permit id, lease ms.
- * Returns {wait ms ('0': granted, '-1': at max-concurrent), Redis now, pausedUntil, factor}.
+ * KEYS: state, in-flight, recent request grants. ARGV: reqPerMs, reqCap (0: no request limit),
+ * tokPerMs, tokCap (0: no token limit), maxConcurrent (0: none), cost, permit id, lease ms, window
+ * limit (0: none), window ms. Returns {wait ms ('0': granted, '-1': at max-concurrent), Redis now,
+ * pausedUntil, factor}.
  */
 export const TAKE_SCRIPT = `${PRELUDE}
 local reqPerMs, reqCap, tokPerMs, tokCap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -77,7 +79,20 @@ if tokCap > 0 then
   local missing = need - s.tl
   if missing > 1e-9 then wait = math.max(wait, missing / tokPerMs) end
 end
+local wl, wms = tonumber(ARGV[9]), tonumber(ARGV[10])
+if wl > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - wms)
+  local held = redis.call('ZCARD', KEYS[3])
+  if held >= wl then
+    local leaving = redis.call('ZRANGE', KEYS[3], held - wl, held - wl, 'WITHSCORES')
+    wait = math.max(wait, tonumber(leaving[2]) + wms - now + 0.001)
+  end
+end
 if wait > 0 then return answer(wait) end
+if wl > 0 then
+  redis.call('ZADD', KEYS[3], now, ARGV[7])
+  redis.call('PEXPIRE', KEYS[3], 3600000)
+end
 if reqCap > 0 then s.rl = s.rl - 1 end
 if tokCap > 0 then s.tl = s.tl - cost end
 if max > 0 then

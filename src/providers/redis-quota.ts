@@ -27,7 +27,7 @@ export class RedisQuota implements Quota {
   readonly #conn: RedisConnection;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #keys: { readonly state: string; readonly inflight: string; readonly instances: string };
+  readonly #keys: { readonly state: string; readonly inflight: string; readonly instances: string; readonly recent: string };
   #limits: RateLimits = {};
   #plan: LimiterPlan = {};
   /** This instance's permits granted by Redis and not yet released (their leases are renewed by the heartbeat). */
@@ -52,7 +52,7 @@ export class RedisQuota implements Quota {
     this.#clock = clock;
     this.#log = log;
     const prefix = `predictd:{${quotaKey}}`;
-    this.#keys = { state: `${prefix}:state`, inflight: `${prefix}:inflight`, instances: `${prefix}:instances` };
+    this.#keys = { state: `${prefix}:state`, inflight: `${prefix}:inflight`, instances: `${prefix}:instances`, recent: `${prefix}:recent` };
     this.#beat();
   }
 
@@ -83,6 +83,7 @@ export class RedisQuota implements Quota {
       reply = await client.predictdTake(
         this.#keys.state,
         this.#keys.inflight,
+        this.#keys.recent,
         num(p.requests?.perMs ?? 0),
         num(p.requests?.capacity ?? 0),
         num(p.tokens?.perMs ?? 0),
@@ -91,6 +92,8 @@ export class RedisQuota implements Quota {
         String(tokens),
         id,
         String(STALE_MS),
+        String(p.requests?.windowLimit ?? 0),
+        String(p.requests?.windowMs ?? 0),
       );
     } catch (err) {
       this.#down(err, now);
@@ -100,7 +103,7 @@ export class RedisQuota implements Quota {
     this.#roundTrip = 0.8 * this.#roundTrip + 0.2 * (this.#clock.now() - asked);
     const [wait, redisNow, paused, factor] = reply.map(Number) as [number, number, number, number];
     this.#offset = redisNow - this.#clock.now();
-    this.#pausedUntil = Math.max(this.#pausedUntil, paused - this.#offset);
+    if (paused > 0) this.#pausedUntil = Math.max(this.#pausedUntil, paused - this.#offset);
     this.#factor = factor;
     if (wait === -1) return CONCURRENCY_POLL_MS;
     // Asking again one round trip early: the question then reaches Redis when the tokens are there,
@@ -147,7 +150,7 @@ export class RedisQuota implements Quota {
       )
       .then(([shared, paused, factor]) => {
         this.#factor = Number(factor);
-        this.#pausedUntil = Math.max(this.#pausedUntil, Number(paused) - this.#offset);
+        if (Number(paused) > 0) this.#pausedUntil = Math.max(this.#pausedUntil, Number(paused) - this.#offset);
         if (shared !== '1') return;
         this.#rateDecreases++;
         this.#log.warn(

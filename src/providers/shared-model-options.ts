@@ -32,7 +32,7 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'int', min: 1 },
       description:
         'Requests per minute allowed on this quota (provider + base URL + model + key), shared by every job of the daemon. ' +
-        'Enforced as a token bucket refilled continuously at 97.5% of this rate whose burst (at least 1) plus one second of refill stays within a second\'s share, so no 1-second window exceeds it; ' +
+        'Enforced by a token bucket refilled continuously at 97.5% of this rate (a burst of one request plus 50 ms of refill) under a sliding count that keeps the requests of any 1.02 s at a second\'s share, so no 1-second window of the provider\'s exceeds it; ' +
         'lowered automatically after a 429 and raised back slowly. Unset: no request limit.',
     },
     {

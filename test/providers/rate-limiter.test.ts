@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LimiterRegistry, ProviderClosedError, planLimits, stricterLimits, type LimiterLease, type Permit } from '../../src/providers/index.js';
-import { ARRIVAL_JITTER_MS, TARGET_SHARE } from '../../src/providers/limit-plan.js';
+import { ARRIVAL_JITTER_MS, REQUEST_CATCH_UP_MS, TARGET_SHARE } from '../../src/providers/limit-plan.js';
 import { captureLogger, never } from './helpers.js';
 import { settle, virtualClock, type VirtualClock } from './virtual-clock.js';
 
@@ -50,17 +50,16 @@ function worstWindow(grants: readonly { at: number; cost: number }[], windowMs: 
 }
 
 describe('limiter plan', () => {
-  it('refills at 97.5% of the limit; a full bucket plus a second (and the jitter allowance) of refill stays within the per-second quota', () => {
-    for (const rpm of [6, 60, 600, 6_000, 10_020, 60_000, 600_000]) {
+  it('refills at 97.5% of the limit, catches up 50 ms of lateness, and counts at most the per-second quota in any 1.02 s', () => {
+    for (const rpm of [6, 60, 600, 1_000, 6_000, 10_020, 60_000, 600_000]) {
       const r = planLimits({ requestsPerMinute: rpm }).requests!;
       const perSecond = rpm / 60;
       expect(r.perMs * 1000).toBeCloseTo(perSecond * TARGET_SHARE, 9);
-      expect(r.capacity).toBeGreaterThanOrEqual(1);
-      // Whole requests: floor(capacity + refill of 1.02 s) requests at most in any window.
-      if (perSecond >= 1) expect(Math.floor(r.capacity + r.perMs * (1000 + ARRIVAL_JITTER_MS))).toBeLessThanOrEqual(Math.floor(perSecond));
+      expect(r.capacity).toBeCloseTo(1 + r.perMs * REQUEST_CATCH_UP_MS, 9);
+      expect(r.windowLimit).toBe(Math.max(1, Math.floor(perSecond)));
+      expect(r.windowMs).toBe(1000 + ARRIVAL_JITTER_MS);
     }
-    expect(planLimits({ requestsPerMinute: 6_000 }).requests!.capacity).toBeCloseTo(1.55, 2);
-    expect(planLimits({ requestsPerMinute: 600 }).requests!.capacity).toBeCloseTo(1.055, 2);
+    expect(planLimits({ requestsPerMinute: 6_000 }).requests!.capacity).toBeCloseTo(5.875, 9);
     const t = planLimits({ tokensPerMinute: 60_000 }).tokens!;
     expect(t.perMs * 1000).toBe(975);
     expect(t.capacity + t.perMs * (1000 + ARRIVAL_JITTER_MS)).toBeCloseTo(1000, 9);
@@ -94,16 +93,30 @@ describe('QuotaLimiter on virtual time', () => {
     });
   }
 
-  it('bursts at most the capacity after an idle spell', async () => {
+  it('bursts at most the capacity after an idle spell, and never more than the quota in any window', async () => {
     const { registry, clock } = setUp();
     const lease = registry.get('q', { requestsPerMinute: 6_000 });
     await clock.advance(30_000);
     const run = saturate(lease, clock, 64);
-    await clock.advance(1_000);
+    await clock.advance(3_000);
     await run.stop();
-    // floor(1.55 saved up + 97.5 refilled in the second).
-    expect(run.grants.filter((g) => g.at < clock.now()).length).toBe(99);
-    expect(run.grants.filter((g) => g.at === run.grants[0]!.at)).toHaveLength(1);
+    // 5.875 saved up: five at once, then the pace.
+    expect(run.grants.filter((g) => g.at === run.grants[0]!.at)).toHaveLength(5);
+    expect(worstWindow(run.grants, 1000 + ARRIVAL_JITTER_MS)).toBe(100);
+  });
+
+  it('catches up after a stalled event loop without going over the quota in any window', async () => {
+    const { registry, clock } = setUp();
+    const lease = registry.get('q', { requestsPerMinute: 6_000 });
+    const run = saturate(lease, clock, 16);
+    // Every 200 ms the loop is busy for 40 ms: the grants due meanwhile come late.
+    for (let t = 0; t < 20_000; t += 200) {
+      await clock.advance(160);
+      await clock.stall(40);
+    }
+    await run.stop();
+    expect(run.grants.length / 20).toBeGreaterThanOrEqual(97);
+    expect(worstWindow(run.grants, 1000 + ARRIVAL_JITTER_MS)).toBeLessThanOrEqual(100);
   });
 
   it('wakes once per grant, not on a polling tick', async () => {

@@ -81,9 +81,11 @@ describe.skipIf(!binary)('rate limits shared through Redis', () => {
       const watched = events.filter((e) => e.at - from >= 1_000 && e.at - from < (seconds - 0.5) * 1_000);
       const span = (watched.at(-1)!.at - watched[0]!.at) / 1_000;
       const achieved = (watched.length - 1) / span;
-      const w = windowStats(events, 1_000, perSecond);
+      // Steady state, as the achieved rate: from the first second on.
+      const w = windowStats(watched, 1_000, perSecond);
+      const startUp = windowStats(events.filter((e) => e.at - from < 2_000), 1_000, perSecond);
       const perInstance = fns.map((f) => f.stats().requests);
-      console.info(`[redis] achieved ${achieved.toFixed(2)}/s of ${perSecond}, worst 1-s window ${w.max}, over ${w.over}, per instance ${perInstance.join('/')}`);
+      console.info(`[redis] achieved ${achieved.toFixed(2)}/s of ${perSecond}, worst 1-s window ${w.max}, over ${w.over} (first 2 s: worst ${startUp.max}), per instance ${perInstance.join('/')}`);
       // One quota, not three: alone each would send 40/s (120 in a window). The exact targets
       // (within 3 %, 0 over) are the bench's (issue 9: speed targets live in the bench). Here the
       // emulator shares this process: when the machine is loaded (a full test run) a stall stamps

@@ -6,6 +6,8 @@ export const settle = () => new Promise<void>((resolve) => setImmediate(resolve)
 export interface VirtualClock extends Clock {
   /** Moves time to `now + ms`, firing each timer at its own instant and letting its consequences settle before the next. */
   advance(ms: number): Promise<void>;
+  /** A stalled event loop: time moves `ms` on, and only then do the timers due meanwhile fire, late. */
+  stall(ms: number): Promise<void>;
   /** Timers not yet fired or cancelled. */
   pending(): number;
 }
@@ -41,6 +43,16 @@ export function virtualClock(start = 1_000_000): VirtualClock {
       }
       now = until;
       await settle();
+    },
+    async stall(ms) {
+      now += ms;
+      for (;;) {
+        await settle();
+        const t = next(now);
+        if (!t) break;
+        timers.splice(timers.indexOf(t), 1);
+        t.fire();
+      }
     },
     pending: () => timers.length,
   };
