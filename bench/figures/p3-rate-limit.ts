@@ -3,6 +3,7 @@ import { OpenAIEmulator } from '../../test/emulators/openai-emulator.js';
 import { BENCH_API_KEY, BENCH_ENV, benchJob } from '../support/bench-job.js';
 import { round, type BenchContext, type Figure, type TableRow } from '../support/figure.js';
 import { MeasuredProcess } from '../support/measured-process.js';
+import { redisServerBinary, startRedis, type RunningRedis } from '../../test/support/redis-server.js';
 import { ratePerSecond, windowStats, type QuotaEvent } from '../support/window-max.js';
 
 const ANSWER = 'positive';
@@ -15,11 +16,14 @@ interface Limit {
   readonly perMinute: number;
   /** Rows to queue: more than the quota lets through while the figure watches. */
   readonly rowsPerSecondAtLimit: number;
+  /** Daemons sharing the quota through one Redis (limiter.redis.url); 1 without Redis. */
+  readonly instances?: number;
 }
 
 const LIMITS: readonly Limit[] = [
   { name: 'requests/min', option: 'rate-limit.requests-per-minute', perMinute: 6_000, rowsPerSecondAtLimit: 100 },
   { name: 'tokens/min', option: 'rate-limit.tokens-per-minute', perMinute: 60_000, rowsPerSecondAtLimit: 25 },
+  { name: 'requests/min, 3 daemons, 1 Redis', option: 'rate-limit.requests-per-minute', perMinute: 6_000, rowsPerSecondAtLimit: 100, instances: 3 },
 ];
 
 /**
@@ -27,7 +31,7 @@ const LIMITS: readonly Limit[] = [
  * emulator counts them); the worst one-second window is then compared with a sixtieth of the
  * per-minute quota, which is how a provider's sliding window sees it.
  */
-async function measure(ctx: BenchContext, limit: Limit, seconds: number): Promise<TableRow> {
+async function measure(ctx: BenchContext, limit: Limit, seconds: number, redis?: RunningRedis): Promise<TableRow> {
   const events: QuotaEvent[] = [];
   const emulator = await OpenAIEmulator.start({
     apiKeys: [BENCH_API_KEY],
@@ -41,7 +45,7 @@ async function measure(ctx: BenchContext, limit: Limit, seconds: number): Promis
   try {
     const input = await ctx.kafka.topic('p3-in');
     const output = await ctx.kafka.topic('p3-out');
-    await ctx.kafka.fill(input, Math.ceil(limit.rowsPerSecondAtLimit * (seconds + 15)), TEXT);
+    await ctx.kafka.fill(input, Math.ceil(limit.rowsPerSecondAtLimit * (seconds + ((limit.instances ?? 1) > 1 ? 25 : 15))), TEXT);
     const sql = benchJob({
       brokers: ctx.kafka.brokers,
       input,
@@ -54,13 +58,23 @@ async function measure(ctx: BenchContext, limit: Limit, seconds: number): Promis
         config: { 'max-concurrent-operations': '64', 'output-mode': 'ALLOW_UNORDERED' },
       },
     });
-    const proc = await MeasuredProcess.predictd({ 'p3.sql': sql }, BENCH_ENV);
+    const env = redis ? { ...BENCH_ENV, PREDICTD_LIMITER_REDIS_URL: redis.url } : BENCH_ENV;
+    const procs: MeasuredProcess[] = [];
+    let members: number | undefined;
     try {
-      await proc.waitForLog('pipeline running');
+      for (let i = 0; i < (limit.instances ?? 1); i++) procs.push(await MeasuredProcess.predictd({ 'p3.sql': sql }, env));
+      await Promise.all(procs.map((p) => p.waitForLog('pipeline running')));
       while (events.length === 0) await new Promise((r) => setTimeout(r, 50));
+      if (procs.length > 1) {
+        // Several daemons: the consumer group settles on its partitions before the figure watches.
+        await new Promise((r) => setTimeout(r, 5_000));
+        members = await groupMembers(ctx, `${input}-group`);
+        events.length = 0;
+        while (events.length === 0) await new Promise((r) => setTimeout(r, 5));
+      }
       await new Promise((r) => setTimeout(r, seconds * 1000));
     } finally {
-      await proc.stop();
+      await Promise.all(procs.map((p) => p.stop()));
     }
     const from = events[0]!.at;
     const watched = events.filter((e) => e.at <= from + seconds * 1000);
@@ -78,9 +92,22 @@ async function measure(ctx: BenchContext, limit: Limit, seconds: number): Promis
       'max in any 1 s window': round(w.max, 1),
       'requests over quota': w.over,
       'emulator 429s': emulator.counters.rateLimited,
+      ...(members === undefined ? {} : { 'daemons consuming': members }),
     };
   } finally {
     await emulator.close();
+  }
+}
+
+/** Members of the consumer group: the daemons splitting its 4 partitions (and sharing the quota). */
+async function groupMembers(ctx: BenchContext, group: string): Promise<number> {
+  const admin = ctx.kafka.kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([group]);
+    return groups[0]?.members.length ?? 0;
+  } finally {
+    await admin.disconnect();
   }
 }
 
@@ -90,7 +117,23 @@ export const p3RateLimit: Figure = {
   async run(ctx) {
     const seconds = ctx.quick ? 10 : 20;
     const table: TableRow[] = [];
-    for (const limit of LIMITS) table.push(await measure(ctx, limit, seconds));
+    const haveRedis = (await redisServerBinary()) !== undefined;
+    for (const limit of LIMITS) {
+      if ((limit.instances ?? 1) === 1) {
+        table.push(await measure(ctx, limit, seconds));
+        continue;
+      }
+      if (!haveRedis) {
+        ctx.log(`P3 ${limit.name}: skipped, redis-server is not installed`);
+        continue;
+      }
+      const redis = await startRedis();
+      try {
+        table.push(await measure(ctx, limit, seconds, redis));
+      } finally {
+        await redis.stop();
+      }
+    }
     return {
       table,
       summary: table.flatMap((r) => {

@@ -1,7 +1,8 @@
 import type { AdminJobSnapshot } from './admin-server.js';
 import { JOB_LIFECYCLE_STATES, type JobLifecycleState } from './job-lifecycle.js';
 import type { InvalidJob } from './job-manager.js';
-import type { JobModelStats, ModelLimiterState } from './job.js';
+import type { LimiterState } from '../providers/index.js';
+import type { JobModelStats } from './job.js';
 import type { MetricFamilies } from './metric-families.js';
 import { uniqueNames } from './unique-names.js';
 
@@ -74,14 +75,14 @@ function fillModel(m: Snapshot, labels: ModelLabels, x: JobModelStats): void {
   m.modelTokens.inc({ ...labels, type: 'input' }, s.promptTokens);
   m.modelTokens.inc({ ...labels, type: 'output' }, s.completionTokens);
   if (s.cost !== undefined) m.modelCost.inc(labels, s.cost);
-  if (x.limiter) fillLimiter(m, labels, x.limiter);
+  if (s.limiter) fillLimiter(m, labels, s.limiter);
 }
 
 /**
  * The hook for the limiter's state: a model whose stats carry a `limiter` snapshot gets its
  * current rate, queue and pause as gauges; each field is optional, and a model without one gets none.
  */
-export function fillLimiter(m: Pick<Snapshot, 'limiterRate' | 'limiterQueued' | 'limiterPausedUntil'>, labels: ModelLabels, limiter: ModelLimiterState): void {
+export function fillLimiter(m: Pick<Snapshot, 'limiterRate' | 'limiterQueued' | 'limiterPausedUntil'>, labels: ModelLabels, limiter: LimiterState): void {
   if (limiter.requestsPerMinute !== undefined) m.limiterRate.set(labels, limiter.requestsPerMinute);
   if (limiter.queued !== undefined) m.limiterQueued.set(labels, limiter.queued);
   if (limiter.pausedUntil !== undefined) m.limiterPausedUntil.set(labels, limiter.pausedUntil / 1000);

@@ -19,8 +19,9 @@ export class AttemptTotals {
       this.#pipelines[i] = before ? addCounters(before, stats) : stats;
     });
     for (const { model, stats } of models) {
+      const counters = countersOf(stats);
       const before = this.#models.get(model);
-      this.#models.set(model, before ? addCounters(before, stats) : stats);
+      this.#models.set(model, before ? addCounters(before, counters) : counters);
     }
   }
 
@@ -37,12 +38,19 @@ export class AttemptTotals {
   models(current: ReadonlyArray<{ readonly model: string; readonly stats: ModelStats }>): Array<{ model: string; stats: ModelStats }> {
     const out = current.map(({ model, stats }) => {
       const before = this.#models.get(model);
-      return { model, stats: before ? addCounters(before, stats) : stats };
+      // The limiter's state is a gauge of the running attempt: never added up.
+      return { model, stats: before ? { ...addCounters(before, countersOf(stats)), ...(stats.limiter ? { limiter: stats.limiter } : {}) } : stats };
     });
     const seen = new Set(current.map((m) => m.model));
     for (const [model, stats] of this.#models) if (!seen.has(model)) out.push({ model, stats });
     return out;
   }
+}
+
+/** A model's counters without its limiter state (a gauge of the quota now, not a count). */
+function countersOf(stats: ModelStats): ModelStats {
+  const { limiter: _gauge, ...counters } = stats;
+  return counters;
 }
 
 /**

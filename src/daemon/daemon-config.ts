@@ -54,6 +54,18 @@ export const daemonConfigSchema = {
       env: 'PREDICTD_KAFKA_BOOTSTRAP_SERVERS',
     },
   },
+  limiter: {
+    redis: {
+      url: {
+        doc:
+          'Redis holding the rate limits (`rate-limit.*`) of every quota, shared by all the instances that use it: `redis://[user:password@]host:port[/db]`, ' +
+          "may name environment variables as '${NAME}'. Unset: each instance enforces the limits alone.",
+        format: String,
+        default: '',
+        env: 'PREDICTD_LIMITER_REDIS_URL',
+      },
+    },
+  },
   admin: {
     host: { doc: 'Address the admin HTTP server (/healthz, /readyz, /jobs, /metrics) listens on; 0.0.0.0 to reach it from outside a container.', format: String, default: '127.0.0.1', env: 'PREDICTD_ADMIN_HOST' },
     port: { doc: 'Port of the admin HTTP server; 0 disables it.', format: 'port', default: 9464, env: 'PREDICTD_ADMIN_PORT' },
@@ -80,6 +92,7 @@ export interface DaemonConfig {
   readonly shutdown: { readonly timeoutMs: number };
   readonly pipeline: { readonly inFlightPerConcurrency: number; readonly sinkBatchMaxRows: number; readonly sinkLingerMs: number };
   readonly kafka: { readonly bootstrapServers: string };
+  readonly limiter: { readonly redis: { readonly url: string } };
   readonly admin: { readonly host: string; readonly port: number; readonly token: string; readonly readyWhenJobsFail: boolean };
   /** Nested as in the schema: `restart-strategy.exponential-delay.initial-backoff` and so on. */
   readonly 'restart-strategy': Readonly<Record<string, unknown>>;

@@ -11,6 +11,7 @@ import { printConnector } from '../../connectors/print/print-connector.js';
 import { resolveOptions } from '../spi/resolve-options.js';
 import { AdminServer, type AdminJobSnapshot } from './admin-server.js';
 import { resolveAdminToken } from './admin-token.js';
+import { resolveSettingRefs } from './resolve-plan-refs.js';
 import { restartSettingsOfConfig, type DaemonConfig } from './daemon-config.js';
 import { DaemonError } from './daemon-error.js';
 import { DaemonMetrics } from './daemon-metrics.js';
@@ -58,7 +59,7 @@ export class Daemon {
     const env = deps.env ?? process.env;
     this.log = deps.log ?? createLogger({ level: config.log.level, scrubber: this.scrubber, ...(deps.writeLog ? { write: deps.writeLog } : {}) });
     const registry = deps.registry ?? createDefaultRegistry();
-    this.#limiters = new LimiterRegistry({ log: this.log.child({ component: 'limiter' }) });
+    this.#limiters = new LimiterRegistry({ log: this.log.child({ component: 'limiter' }), redisUrl: this.#redisUrl(config, env) });
     const catalogContext: CatalogContext = {
       registry,
       modelSpec: (factory) => modelSpecFor(factory),
@@ -86,6 +87,20 @@ export class Daemon {
       rowLatency: (jobId, pipeline) => metrics.rowLatency(jobId, pipeline),
       printSink: () => stdoutSink(registry, this.log),
     });
+  }
+
+  /** `limiter.redis.url` with its `${NAME}` references resolved (an unset one fails the start); its password never logged. */
+  #redisUrl(config: DaemonConfig, env: Readonly<Record<string, string | undefined>>): string | undefined {
+    const raw = config.limiter.redis.url;
+    if (!raw) return undefined;
+    const url = resolveSettingRefs(raw, 'limiter.redis.url', { env });
+    try {
+      const password = new URL(url).password;
+      if (password) this.scrubber.add(decodeURIComponent(password));
+    } catch {
+      // ioredis reports an unparsable URL when it connects.
+    }
+    return url;
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps = {}): Promise<Daemon> {

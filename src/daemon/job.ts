@@ -89,18 +89,6 @@ export interface JobStatus {
 export interface JobModelStats {
   readonly model: string;
   readonly stats: ModelStats;
-  /** The state of the model's rate limiter, when the limiter reports one (rendered by admin-metrics.ts fillLimiter()). */
-  readonly limiter?: ModelLimiterState;
-}
-
-/** What a model's limiter reports for status and metrics; every field is optional. */
-export interface ModelLimiterState {
-  /** Requests per minute the quota allows now (lowered after a 429). */
-  readonly requestsPerMinute?: number;
-  /** Requests waiting for the quota. */
-  readonly queued?: number;
-  /** Until when a Retry-After pauses the quota (ms since the epoch); 0 when not paused. */
-  readonly pausedUntil?: number;
 }
 
 interface Attempt {

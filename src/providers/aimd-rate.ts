@@ -42,10 +42,14 @@ export class AimdRate {
     return true;
   }
 
-  /** Climbs back for `elapsedMs` without a 429 (none since DECREASE_GUARD_MS). True when this restored the full rate. */
+  /**
+   * Climbs back for the last `elapsedMs`, counting only the part more than DECREASE_GUARD_MS after
+   * the last 429. True when this restored the full rate.
+   */
   increase(now: number, elapsedMs: number): boolean {
-    if (this.#factor >= 1 || now - this.#lastThrottleAt < DECREASE_GUARD_MS) return false;
-    this.#factor = Math.min(1, this.#factor + (RATE_INCREASE_PER_SECOND * elapsedMs) / 1000);
+    const quiet = Math.min(elapsedMs, now - this.#lastThrottleAt - DECREASE_GUARD_MS);
+    if (this.#factor >= 1 || quiet <= 0) return false;
+    this.#factor = Math.min(1, this.#factor + (RATE_INCREASE_PER_SECOND * quiet) / 1000);
     return this.#factor === 1;
   }
 }

@@ -5,60 +5,77 @@ export interface RateLimits {
   readonly maxConcurrent?: number | undefined;
 }
 
-/** Bottleneck's heartbeat: the token bucket's refill step (pitfalls §4.1: multiples of 250 ms). */
-export const TICK_MS = 250;
 /**
- * The request bucket refills at 97% of the configured rate: provider windows are not aligned
- * with ours, and without headroom a few ms of timer jitter puts an 11th request into someone's
- * 1-second window of 10.
+ * The buckets refill at 97.5% of the configured rate: provider windows are not aligned with
+ * ours, and the headroom absorbs what timers and the network add to the spacing of requests.
  */
-const TARGET_SHARE = 0.97;
+export const TARGET_SHARE = 0.975;
 /**
- * The request bucket holds what the 3% headroom leaves of one second (at least one request): a
- * full bucket plus a second of refill is then at most the per-second quota, so no 1-second window
- * of the provider's sees more than its share. (A quarter second of burst let 114 requests into a
- * window of 100 at 6,000 requests/min: bench P3.)
+ * How much later than its grant a request may reach the provider (event loop, connection pool):
+ * a provider's 1-second window may then hold the grants of 1.02 s.
  */
-const REQUEST_BURST_SHARE = 1 - TARGET_SHARE;
-/** The token bucket holds ten seconds of tokens, and a single call is clamped to that. */
-const TOKEN_BUCKET_SECONDS = 10;
+export const ARRIVAL_JITTER_MS = 20;
 
 /**
- * Requests: a bottleneck reservoir (queue, priorities, concurrency, debt) refilled one token per
- * slot on a fixed grid by our own pacer (request-pacer.ts), instead of bottleneck's reservoirIncrease.
+ * How late a grant may come (a timer late, the event loop busy with a batch of records) without
+ * the request bucket losing the refill meanwhile: the bucket holds this much above one request.
  */
-export interface RequestBucketPlan {
-  /** Refill rate at full speed: TARGET_SHARE of the configured rate. */
-  readonly tokensPerSecond: number;
-  /** The burst: the reservoir never refills above this. */
-  readonly maximum: number;
+export const REQUEST_CATCH_UP_MS = 50;
+
+/** One token bucket: continuous refill at `perMs`, never above `capacity`. */
+export interface BucketPlan {
+  /** Refill per millisecond at full speed: TARGET_SHARE of the configured rate. */
+  readonly perMs: number;
+  /** The burst (see planLimits). */
+  readonly capacity: number;
 }
 
-/** Tokens: bottleneck's own token bucket (reservoirIncreaseInterval/Amount/Maximum). */
-export interface TokenBucketPlan {
-  /** reservoirIncreaseAmount per TICK_MS. */
-  readonly perTick: number;
-  /** reservoirIncreaseMaximum: the burst, and the clamp for a single call's weight. */
-  readonly maximum: number;
+/** Requests: the bucket, and at most `windowLimit` grants in any `windowMs` (a sliding count). */
+export interface RequestPlan extends BucketPlan {
+  readonly windowLimit: number;
+  readonly windowMs: number;
 }
 
 export interface LimiterPlan {
-  readonly requests?: RequestBucketPlan;
-  readonly tokens?: TokenBucketPlan;
+  readonly requests?: RequestPlan;
+  readonly tokens?: BucketPlan;
   readonly maxConcurrent?: number;
 }
 
-/** Bucket settings for a set of limits; pure, so the arithmetic is testable on its own. */
+/**
+ * Bucket settings for a set of limits; pure, so the arithmetic is testable on its own.
+ *
+ * A provider counting in 1-second windows sees the grants of at most 1 s + ARRIVAL_JITTER_MS.
+ * - requests: a sliding count keeps the grants of any 1.02 s at floor(Q) (Q: the per-second quota,
+ *   at least 1), exactly. The bucket under it sets the pace (97.5 % of the limit, so the count
+ *   rarely binds) and holds one request plus REQUEST_CATCH_UP_MS of refill: after a late timer or
+ *   a busy event loop it catches up what it owes, and the count keeps the catching up within the
+ *   window. (A bucket alone would have to hold under 1.6 requests to bound every window, and lose
+ *   every grant more than 5 ms late: 0.8 of the limit inside a daemon busy with Kafka batches.)
+ * - tokens: a call that fits needs its tokens to start; a larger one needs the bucket out of debt
+ *   and leaves it in debt. The capacity bounds what an idle quota saves up: Q - refill(1.02 s), at
+ *   least 1, so a window holds at most the capacity plus one call more than the refill.
+ * The refill is computed from the clock at each grant (fractional tokens).
+ */
 export function planLimits(limits: RateLimits): LimiterPlan {
-  const plan: { requests?: RequestBucketPlan; tokens?: TokenBucketPlan; maxConcurrent?: number } = {};
+  const plan: { requests?: RequestPlan; tokens?: BucketPlan; maxConcurrent?: number } = {};
+  const window = 1 + ARRIVAL_JITTER_MS / 1000;
   const rpm = limits.requestsPerMinute;
   if (rpm !== undefined) {
-    const tokensPerSecond = (rpm / 60) * TARGET_SHARE;
-    plan.requests = { tokensPerSecond, maximum: Math.max(1, Math.floor((rpm / 60) * REQUEST_BURST_SHARE)) };
+    const perSecond = rpm / 60;
+    const refill = perSecond * TARGET_SHARE;
+    plan.requests = {
+      perMs: refill / 1000,
+      capacity: 1 + (refill * REQUEST_CATCH_UP_MS) / 1000,
+      windowLimit: Math.max(1, Math.floor(perSecond)),
+      windowMs: 1000 + ARRIVAL_JITTER_MS,
+    };
   }
   const tpm = limits.tokensPerMinute;
   if (tpm !== undefined) {
-    plan.tokens = { perTick: (tpm * TICK_MS) / 60_000, maximum: Math.max(1, Math.ceil((tpm * TOKEN_BUCKET_SECONDS) / 60)) };
+    const perSecond = tpm / 60;
+    const refill = perSecond * TARGET_SHARE;
+    plan.tokens = { perMs: refill / 1000, capacity: Math.max(1, perSecond - refill * window) };
   }
   if (limits.maxConcurrent !== undefined) plan.maxConcurrent = limits.maxConcurrent;
   return plan;

@@ -1,8 +1,23 @@
 import type { Logger } from '../spi/logger.js';
+import { systemClock, type Clock } from './clock.js';
 import type { RateLimits } from './limit-plan.js';
-import type { AcquireRequest, LimiterLease, Permit } from './limiter-lease.js';
+import type { LimiterLease, Permit } from './limiter-lease.js';
+import { LocalQuota } from './local-quota.js';
 import { ProviderClosedError } from './provider-errors.js';
-import { QuotaLimiter } from './quota-limiter.js';
+import { QuotaLimiter, type Quota } from './quota-limiter.js';
+import { RedisConnection, redactedRedisUrl } from './redis-connection.js';
+import { RedisQuota } from './redis-quota.js';
+
+export interface LimiterRegistryOptions {
+  readonly log: Logger;
+  /** Refills, pauses and wake-ups; tests pass a virtual clock. */
+  readonly clock?: Clock;
+  /**
+   * `limiter.redis.url`: every quota is shared through this Redis by all the instances using it
+   * (redis-quota.ts). Unset: each quota is this process's alone.
+   */
+  readonly redisUrl?: string | undefined;
+}
 
 /**
  * One limiter per quota key, shared by every job of the daemon. A value owned by the daemon (and
@@ -11,10 +26,17 @@ import { QuotaLimiter } from './quota-limiter.js';
 export class LimiterRegistry {
   readonly #quotas = new Map<string, QuotaLimiter>();
   readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #redis: RedisConnection | undefined;
   #closed = false;
 
-  constructor(opts: { readonly log: Logger }) {
+  constructor(opts: LimiterRegistryOptions) {
     this.#log = opts.log;
+    this.#clock = opts.clock ?? systemClock;
+    if (opts.redisUrl) {
+      this.#redis = new RedisConnection(opts.redisUrl, opts.log);
+      opts.log.info({ redis: redactedRedisUrl(opts.redisUrl) }, 'rate limits are shared with the other instances through Redis');
+    }
   }
 
   /** Joins the quota `quotaKey` with `limits`; models sharing a key get the strictest limits of all. */
@@ -22,7 +44,11 @@ export class LimiterRegistry {
     if (this.#closed) throw new ProviderClosedError('the limiter registry is closed');
     let quota = this.#quotas.get(quotaKey);
     if (!quota) {
-      quota = new QuotaLimiter(quotaKey, this.#log.child({ quotaKey }));
+      const log = this.#log.child({ quotaKey });
+      const store: Quota = this.#redis
+        ? new RedisQuota(quotaKey, this.#redis, this.#clock, log)
+        : new LocalQuota({}, this.#clock.now(), log);
+      quota = new QuotaLimiter(quotaKey, store, this.#clock, log);
       this.#quotas.set(quotaKey, quota);
     }
     const owner = quota;
@@ -33,9 +59,9 @@ export class LimiterRegistry {
       get limits() {
         return owner.limits;
       },
-      acquire: (request: AcquireRequest) => owner.acquire(request),
-      throttled: (pauseMs: number, permit?: Permit) => owner.throttled(pauseMs, permit),
-      snapshot: () => owner.snapshot(),
+      acquire: (cost: number, signal: AbortSignal, opts?: { readonly retry?: boolean }) => owner.acquire(cost, signal, opts),
+      throttled: (retryAfterMs: number, permit?: Permit) => owner.throttled(retryAfterMs, permit),
+      state: () => owner.state(),
       close: () => {
         if (left) return;
         left = true;
@@ -58,5 +84,6 @@ export class LimiterRegistry {
     const quotas = [...this.#quotas.values()];
     this.#quotas.clear();
     await Promise.all(quotas.map((q) => q.close()));
+    await this.#redis?.close();
   }
 }

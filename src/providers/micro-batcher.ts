@@ -109,7 +109,7 @@ export class MicroBatcher {
     let admitted = false;
     try {
       const weight = items.reduce((sum, i) => sum + this.#client.estimateTokens(i.inputs), 0);
-      const permit = await this.#lease.acquire({ weight, signal: group.signal, retry: items.some((i) => i.retry) });
+      const permit = await this.#lease.acquire(weight, group.signal, { retry: items.some((i) => i.retry) });
       admitted = true;
       this.#awaitingAdmission--;
       this.#pump();

@@ -20,7 +20,7 @@ import { MalformedAnswerError } from './malformed-answer.js';
 import { MicroBatcher, type QuotaWait } from './micro-batcher.js';
 import { RowBudget } from './row-budget.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
-import type { LimiterLease, LimiterSnapshot } from './limiter-lease.js';
+import type { LimiterLease, LimiterState } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
 import { backoffDelay, compileModelPolicy, type ModelPolicy } from './shared-model-options.js';
 import type { RequestDurationObservers } from '../spi/metrics.js';
@@ -30,7 +30,7 @@ export interface BindOptions {
   /** The daemon's shared limiters: models with the same quota key share one. */
   readonly limiters: LimiterRegistry;
   readonly log: Logger;
-  /** Backoff sleeps, attempt and row deadlines; tests pass a fast or virtual clock. The limiter itself runs on real time. */
+  /** Backoff sleeps, attempt and row deadlines; tests pass a fast or virtual clock. The limiter runs on its registry's clock. */
   readonly clock?: Clock;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
@@ -69,6 +69,8 @@ export interface ModelStats {
    * `cost.output-per-1m-tokens`, in the user's currency; absent when the model has no price.
    */
   readonly cost?: number;
+  /** The shared limiter of the model's quota, as it is now (absent when not bound to one). */
+  readonly limiter?: LimiterState;
 }
 
 export interface BoundModelFunction extends ModelFunction {
@@ -76,10 +78,9 @@ export interface BoundModelFunction extends ModelFunction {
   readonly quotaKey: string;
   readonly policy: ModelPolicy;
   stats(): ModelStats;
-  limiter(): Promise<LimiterSnapshot>;
 }
 
-type MutableStats = { -readonly [K in keyof ModelStats]-?: ModelStats[K] };
+type MutableStats = { -readonly [K in Exclude<keyof ModelStats, 'limiter'>]-?: Exclude<ModelStats[K], undefined> };
 
 /**
  * Wraps a provider's ModelClient with everything plugins must not do themselves: admission through
@@ -284,7 +285,7 @@ class BoundModel implements BoundModelFunction {
     budget?.pause();
     let permit;
     try {
-      permit = await this.#lease.acquire({ weight: this.#client.estimateTokens(inputs), signal, retry });
+      permit = await this.#lease.acquire(this.#client.estimateTokens(inputs), signal, { retry });
     } finally {
       budget?.resume();
     }
@@ -360,11 +361,7 @@ class BoundModel implements BoundModelFunction {
 
   stats(): ModelStats {
     const { cost, ...counts } = this.#stats;
-    return Object.freeze(this.policy.cost ? { ...counts, cost } : counts);
-  }
-
-  limiter(): Promise<LimiterSnapshot> {
-    return this.#lease.snapshot();
+    return Object.freeze({ ...(this.policy.cost ? { ...counts, cost } : counts), limiter: this.#lease.state() });
   }
 
   async close(): Promise<void> {

@@ -1,39 +1,60 @@
 import type { Logger } from '../spi/logger.js';
-import { AimdRate } from './aimd-rate.js';
-import { abortableSleep } from './clock.js';
+import type { Clock, Timeout } from './clock.js';
 import { sameLimits, stricterLimits, type RateLimits } from './limit-plan.js';
-import { buildGeneration, refundCapped, retireGeneration, type Generation } from './limiter-generation.js';
-import type { AcquireRequest, LimiterSnapshot, Permit } from './limiter-lease.js';
+import type { LimiterState, Permit, RateLimiter } from './limiter-lease.js';
+import type { Grant, TakeResult, Usage } from './local-quota.js';
 import { ProviderClosedError } from './provider-errors.js';
-import { RequestPacer } from './request-pacer.js';
 
-/** A Retry-After longer than this is taken as this. */
-const MAX_PAUSE_MS = 10 * 60_000;
-/** Bottleneck priorities: lower runs first. */
-const PRIORITY_RETRY = 4;
-const PRIORITY_FIRST_ATTEMPT = 5;
+/** The accounting a QuotaLimiter queues callers in front of: this process's (local-quota.ts) or one shared by instances. */
+export interface Quota {
+  configure(limits: RateLimits, now: number): void;
+  reservation(cost: number): number;
+  tryTake(tokens: number, now: number): TakeResult | Promise<TakeResult>;
+  throttled(pauseMs: number, grantedAt: number | undefined, now: number): boolean;
+  readonly pausedUntil: number;
+  readonly inFlight: number;
+  readonly rateFactor: number;
+  readonly counters: { readonly throttles: number; readonly rateDecreases: number };
+  readonly backend: LimiterState['backend'];
+  close?(): Promise<void>;
+}
 
-type Counters = { throttles: number; rateDecreases: number; abandoned: number };
+interface Waiter {
+  readonly tokens: number;
+  readonly signal: AbortSignal;
+  readonly resolve: (permit: Permit) => void;
+  readonly reject: (err: unknown) => void;
+  readonly onAbort: () => void;
+}
 
-/** The limiter of one quota key: the models that joined it, its buckets, pauses and AIMD rate. */
-export class QuotaLimiter {
+/**
+ * The limiter of one quota key: the models that joined it, and its callers waiting in two FIFO
+ * queues (retries ahead of first attempts) in front of the quota's accounting. Only the head is
+ * ever admitted, so a costly call is never overtaken by cheaper ones; one timer, on the injected
+ * clock, wakes the head when the quota says it may start.
+ */
+export class QuotaLimiter implements RateLimiter {
   readonly key: string;
   readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #quota: Quota;
   readonly #users = new Map<number, RateLimits>();
   #nextUser = 1;
   #limits: RateLimits = {};
-  #gen: Generation;
-  readonly #rate = new AimdRate();
-  readonly #pacer: RequestPacer;
-  #pausedUntil = 0;
+  readonly #retries: Waiter[] = [];
+  readonly #firsts: Waiter[] = [];
+  #timer: Timeout | undefined;
+  #timerAt = Infinity;
+  #pumping = false;
+  #pumpAgain = false;
+  #abandoned = 0;
   #closed = false;
-  readonly #counters: Counters = { throttles: 0, rateDecreases: 0, abandoned: 0 };
 
-  constructor(key: string, log: Logger) {
+  constructor(key: string, quota: Quota, clock: Clock, log: Logger) {
     this.key = key;
+    this.#quota = quota;
+    this.#clock = clock;
     this.#log = log;
-    this.#pacer = new RequestPacer(this.#rate, log);
-    this.#gen = this.#build({}, true);
   }
 
   get limits(): RateLimits {
@@ -50,7 +71,7 @@ export class QuotaLimiter {
         'models sharing this quota declare different rate limits; the stricter limits apply to all of them',
       );
     }
-    this.#apply(others.length === 0);
+    this.#apply(others.length > 0);
     return id;
   }
 
@@ -58,7 +79,7 @@ export class QuotaLimiter {
   leave(id: number): boolean {
     this.#users.delete(id);
     if (this.#users.size === 0) return true;
-    this.#apply(false);
+    this.#apply(true);
     return false;
   }
 
@@ -68,164 +89,187 @@ export class QuotaLimiter {
     return merged ?? {};
   }
 
-  #apply(first: boolean): void {
+  #apply(announce: boolean): void {
     const merged = this.#merged();
     if (sameLimits(merged, this.#limits)) return;
     this.#limits = Object.freeze(merged);
-    const old = this.#gen;
-    this.#gen = this.#build(merged, first);
-    void retireGeneration(old, this.#log);
-    this.#pacer.start(this.#gen);
-    if (!first) this.#log.info({ effective: merged }, 'quota limits changed; limiter rebuilt');
+    this.#quota.configure(this.#limits, this.#clock.now());
+    if (announce) this.#log.info({ effective: merged }, 'quota limits changed');
+    this.#pump();
   }
 
-  #build(limits: RateLimits, first: boolean): Generation {
-    return buildGeneration(limits, first, { pausedUntil: this.#pausedUntil, rateFactor: this.#rate.factor }, this.#log);
-  }
-
-  acquire(request: AcquireRequest): Promise<Permit> {
-    if (this.#closed) return Promise.reject(new ProviderClosedError(`the rate limiter of '${this.key}' is closed`));
-    if (request.signal.aborted) return Promise.reject(request.signal.reason);
-    return this.#acquireOn(this.#gen, request);
-  }
-
-  async #acquireOn(gen: Generation, request: AcquireRequest): Promise<Permit> {
-    if (!gen.plan.requests) {
-      // No request bucket to put into debt: a Retry-After pause is a plain wait.
-      while (Date.now() < this.#pausedUntil) await abortableSleep(this.#pausedUntil - Date.now(), request.signal);
-      if (this.#closed) throw new ProviderClosedError(`the rate limiter of '${this.key}' is closed`);
-      if (gen.retired) return this.#acquireOn(this.#gen, request);
-    }
-    if (!gen.requests && !gen.tokens) return this.#permit(gen, 0, () => {});
-    return this.#schedule(gen, request);
-  }
-
-  #schedule(gen: Generation, request: AcquireRequest): Promise<Permit> {
+  acquire(cost: number, signal: AbortSignal, opts?: { readonly retry?: boolean }): Promise<Permit> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<Permit>((resolve, reject) => {
-      let state: 'queued' | 'granted' | 'gone' = 'queued';
-      const weight = gen.plan.tokens ? clampWeight(request.weight, gen.plan.tokens.maximum) : 0;
-      const priority = request.retry ? PRIORITY_RETRY : PRIORITY_FIRST_ATTEMPT;
-      const { signal } = request;
-      const onAbort = () => {
-        if (state !== 'queued') return;
-        state = 'gone';
-        this.#counters.abandoned++;
-        reject(signal.reason);
+      const queue = opts?.retry ? this.#retries : this.#firsts;
+      const waiter: Waiter = {
+        tokens: this.#quota.reservation(cost),
+        signal,
+        resolve,
+        reject,
+        onAbort: () => {
+          if (!remove(queue, waiter)) return;
+          this.#abandoned++;
+          reject(signal.reason);
+          // The head may have been what held the others back.
+          this.#pump();
+        },
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-
-      // Bottleneck cannot cancel a queued job: an abandoned one runs as a no-op and gives its tokens back.
-      const hold = (): Promise<void> => {
-        signal.removeEventListener('abort', onAbort);
-        if (state !== 'queued') {
-          void this.#refundAbandoned(gen, weight);
-          return Promise.resolve();
-        }
-        state = 'granted';
-        return new Promise<void>((done) => resolve(this.#permit(gen, weight, done)));
-      };
-      // Nested, never chain(): chain passes the token weight on to the request limiter (pitfalls §4.2 #8).
-      const inner = (): Promise<void> => (gen.requests ? gen.requests.schedule({ priority }, hold) : hold());
-      const outer = gen.tokens ? gen.tokens.schedule({ priority, weight }, inner) : inner();
-      outer.catch((err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        if (state !== 'queued') return;
-        state = 'gone';
-        if (this.#closed) reject(new ProviderClosedError(`the rate limiter of '${this.key}' is closed`));
-        else if (gen.retired) this.#acquireOn(this.#gen, request).then(resolve, reject);
-        else reject(err);
-      });
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      queue.push(waiter);
+      this.#pump();
     });
   }
 
-  #permit(gen: Generation, weight: number, done: () => void): Permit {
+  throttled(retryAfterMs: number, permit?: Permit): void {
+    if (this.#closed) return;
+    if (this.#quota.throttled(retryAfterMs, permit?.grantedAt, this.#clock.now())) {
+      this.#log.warn(
+        { requestsPerMinute: this.#effectiveRpm(), pauseMs: Math.round(retryAfterMs) },
+        'provider throttled (429): pausing and lowering the request rate',
+      );
+    }
+  }
+
+  state(): LimiterState {
+    const q = this.#quota;
+    return Object.freeze({
+      quotaKey: this.key,
+      requestsPerMinute: this.#effectiveRpm(),
+      tokensPerMinute: this.#limits.tokensPerMinute,
+      maxConcurrent: this.#limits.maxConcurrent,
+      queued: this.#retries.length + this.#firsts.length,
+      inFlight: q.inFlight,
+      pausedUntil: q.pausedUntil,
+      rateFactor: q.rateFactor,
+      ...q.counters,
+      abandoned: this.#abandoned,
+      backend: q.backend,
+    });
+  }
+
+  /** Waiting acquisitions reject with ProviderClosedError; granted permits stay valid until released. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cancelTimer();
+    for (const w of this.#retries.splice(0).concat(this.#firsts.splice(0))) {
+      w.signal.removeEventListener('abort', w.onAbort);
+      w.reject(this.#closedError());
+    }
+    await this.#quota.close?.();
+  }
+
+  #effectiveRpm(): number | undefined {
+    const rpm = this.#limits.requestsPerMinute;
+    return rpm === undefined ? undefined : rpm * this.#quota.rateFactor;
+  }
+
+  #closedError(): ProviderClosedError {
+    return new ProviderClosedError(`the rate limiter of '${this.key}' is closed`);
+  }
+
+  #head(): Waiter | undefined {
+    return this.#retries[0] ?? this.#firsts[0];
+  }
+
+  /** Admits waiters from the head while the quota allows; then sleeps until it says to ask again. */
+  #pump(): void {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#pumpLoop();
+  }
+
+  /**
+   * `#pumping` drops in the same tick as the last look at `#pumpAgain` (no await in between), so a
+   * wake-up that arrives while the loop runs is never lost.
+   */
+  async #pumpLoop(): Promise<void> {
+    try {
+      do {
+        this.#pumpAgain = false;
+        for (;;) {
+          const head = this.#head();
+          if (!head || this.#closed) break;
+          let answer: TakeResult;
+          try {
+            const asked = this.#quota.tryTake(head.tokens, this.#clock.now());
+            answer = asked instanceof Promise ? await asked : asked;
+          } catch (err) {
+            this.#log.error({ err }, 'rate limiter failed to ask its quota; retrying in a second');
+            answer = 1000;
+          }
+          if (typeof answer === 'number') {
+            if (Number.isFinite(answer)) this.#wakeIn(answer);
+            break;
+          }
+          this.#grant(head, answer);
+        }
+      } while (this.#pumpAgain && !this.#closed);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #grant(head: Waiter, grant: Grant): void {
+    const now = this.#clock.now();
+    const queued = remove(this.#retries, head) || remove(this.#firsts, head);
+    const permit = this.#permit(head.tokens, grant, now);
+    head.signal.removeEventListener('abort', head.onAbort);
+    // Aborted while an asynchronous quota answered: the call never starts, its tokens come back.
+    if (!queued) permit.release({ rejected: true });
+    else head.resolve(permit);
+  }
+
+  #permit(reserved: number, grant: Grant, grantedAt: number): Permit {
     let released = false;
     return Object.freeze({
-      grantedAt: Date.now(),
-      reservedTokens: weight,
-      release: (result?: { readonly totalTokens?: number | undefined; readonly rejected?: boolean }) => {
+      grantedAt,
+      reservedTokens: reserved,
+      release: (usage?: Usage) => {
         if (released) return;
         released = true;
-        done();
-        if (!gen.tokens || gen.retired) return;
-        if (result?.rejected) void this.#adjustTokens(gen, weight);
-        else if (result?.totalTokens !== undefined && Number.isFinite(result.totalTokens)) {
-          void this.#adjustTokens(gen, weight - result.totalTokens);
-        }
+        grant.release(usage, this.#clock.now());
+        if (!this.#closed) this.#pump();
       },
     });
   }
 
-  /**
-   * Positive: refund, capped so the bucket never exceeds its maximum (incrementReservoir ignores
-   * the cap). Negative: extra charge, at most one bucket's worth, which may leave the bucket in debt.
-   */
-  async #adjustTokens(gen: Generation, delta: number): Promise<void> {
-    const limiter = gen.tokens;
-    const plan = gen.plan.tokens;
-    if (!limiter || !plan || delta === 0) return;
-    try {
-      if (delta > 0) await refundCapped(limiter, delta, plan.maximum);
-      else await limiter.incrementReservoir(-Math.min(-delta, plan.maximum));
-    } catch (err) {
-      this.#log.error({ err }, 'token bucket correction failed');
-    }
+  /** One timer: an earlier wake-up replaces a later one. */
+  #wakeIn(ms: number): void {
+    const at = this.#clock.now() + ms;
+    if (this.#timer && this.#timerAt <= at) return;
+    this.#cancelTimer();
+    // Not rounded up: a timer that fires a fraction early only asks again, one that fires late loses refill.
+    const timer = this.#clock.timeout(ms);
+    this.#timer = timer;
+    this.#timerAt = at;
+    timer.signal.addEventListener(
+      'abort',
+      () => {
+        if (this.#timer !== timer) return;
+        this.#timer = undefined;
+        this.#timerAt = Infinity;
+        this.#pump();
+      },
+      { once: true },
+    );
   }
 
-  async #refundAbandoned(gen: Generation, weight: number): Promise<void> {
-    try {
-      if (gen.requests && gen.plan.requests) await refundCapped(gen.requests, 1, gen.plan.requests.maximum);
-      if (gen.tokens && gen.plan.tokens && weight > 0) await refundCapped(gen.tokens, weight, gen.plan.tokens.maximum);
-    } catch (err) {
-      this.#log.error({ err }, 'refund of an abandoned request failed');
-    }
-  }
-
-  throttled(pauseMs: number, permit?: Permit): void {
-    if (this.#closed) return;
-    const now = Date.now();
-    this.#rate.noteThrottle(now);
-    this.#counters.throttles++;
-    if (this.#gen.plan.requests && this.#rate.decrease(now, permit?.grantedAt)) {
-      this.#counters.rateDecreases++;
-      this.#log.warn(
-        { requestsPerMinute: Math.round((this.#limits.requestsPerMinute ?? 0) * this.#rate.factor), pauseMs: Math.round(pauseMs) },
-        'provider throttled (429): pausing and lowering the request rate',
-      );
-    }
-    const until = now + Math.min(Math.max(0, pauseMs), MAX_PAUSE_MS);
-    if (until <= this.#pausedUntil) return;
-    this.#pausedUntil = until;
-    this.#pacer.pauseUntil(until);
-  }
-
-  async snapshot(): Promise<LimiterSnapshot> {
-    const gen = this.#gen;
-    const requestsReservoir = gen.requests && gen.plan.requests ? await gen.requests.currentReservoir() : null;
-    const tokensReservoir = gen.tokens ? await gen.tokens.currentReservoir() : null;
-    const queued = (gen.requests?.queued() ?? 0) + (gen.tokens?.queued() ?? 0);
-    return Object.freeze({
-      quotaKey: this.key,
-      limits: this.#limits,
-      rateFactor: this.#rate.factor,
-      requestsReservoir,
-      tokensReservoir,
-      pausedUntil: this.#pausedUntil,
-      queued,
-      ...this.#counters,
-    });
-  }
-
-  /** Waiting acquisitions reject; granted permits stay valid until released. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#pacer.stop();
-    await retireGeneration(this.#gen, this.#log);
+  #cancelTimer(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
   }
 }
 
-function clampWeight(weight: number, maximum: number): number {
-  if (!Number.isFinite(weight)) return maximum;
-  return Math.min(maximum, Math.max(1, Math.ceil(weight)));
+function remove<T>(list: T[], item: T): boolean {
+  const i = list.indexOf(item);
+  if (i < 0) return false;
+  list.splice(i, 1);
+  return true;
 }

@@ -32,15 +32,15 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'int', min: 1 },
       description:
         'Requests per minute allowed on this quota (provider + base URL + model + key), shared by every job of the daemon. ' +
-        'Enforced as a token bucket refilled evenly at 97% of this rate with a burst of the remaining 3% of a second (at least 1), so no 1-second window exceeds its share; ' +
+        'Enforced by a token bucket refilled continuously at 97.5% of this rate (a burst of one request plus 50 ms of refill) under a sliding count that keeps the requests of any 1.02 s at a second\'s share, so no 1-second window of the provider\'s exceeds it; ' +
         'lowered automatically after a 429 and raised back slowly. Unset: no request limit.',
     },
     {
       key: 'rate-limit.tokens-per-minute',
       type: { kind: 'int', min: 1 },
       description:
-        'Tokens per minute allowed on this quota. Each call reserves its estimated tokens (prompt + `max-tokens`) ' +
-        'and the reservation is corrected from the response `usage`. Unset: no token limit.',
+        'Tokens per minute allowed on this quota: a token bucket refilled at 97.5% of this rate, holding under a second\'s share. ' +
+        'Each call reserves its estimated tokens (prompt + `max-tokens`, or 256) and the reservation is corrected from the response `usage`. Unset: no token limit.',
     },
     {
       key: 'rate-limit.max-concurrent',

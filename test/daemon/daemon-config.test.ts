@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Daemon } from '../../src/daemon/daemon.js';
 import { describeDaemonConfig, loadDaemonConfig, restartSettingsOfConfig } from '../../src/daemon/daemon-config.js';
 import { restartStrategyConfig } from '../../src/runtime/restart-strategy-settings.js';
 
@@ -28,6 +29,19 @@ describe('daemon configuration', () => {
   it('takes the admin address from PREDICTD_ADMIN_*, and rejects a port out of range', () => {
     expect(loadDaemonConfig({ env: { PREDICTD_ADMIN_HOST: '0.0.0.0', PREDICTD_ADMIN_PORT: '0', PREDICTD_ADMIN_READY_WHEN_JOBS_FAIL: 'true', PREDICTD_ADMIN_TOKEN: '${ADMIN_TOKEN}' } }).admin).toEqual({ host: '0.0.0.0', port: 0, token: '${ADMIN_TOKEN}', readyWhenJobsFail: true });
     expect(() => loadDaemonConfig({ env: { PREDICTD_ADMIN_PORT: '70000' } })).toThrow(/admin\.port/);
+  });
+
+  it('takes limiter.redis.url from PREDICTD_LIMITER_REDIS_URL (unset by default: limits per instance)', () => {
+    expect(loadDaemonConfig({ env: {} }).limiter.redis.url).toBe('');
+    expect(loadDaemonConfig({ env: { PREDICTD_LIMITER_REDIS_URL: 'redis://redis:6379/0' } }).limiter.redis.url).toBe('redis://redis:6379/0');
+  });
+
+  it("refuses to start when limiter.redis.url names an unset '${VAR}', and scrubs a Redis password from logs", async () => {
+    const config = loadDaemonConfig({ env: {}, overrides: { 'limiter.redis.url': 'redis://:${REDIS_PASSWORD}@127.0.0.1:1/0', 'admin.port': 0, 'log.level': 'silent' } });
+    await expect(Daemon.create(config, { env: {} })).rejects.toThrow(/limiter\.redis\.url.*REDIS_PASSWORD/);
+    const daemon = await Daemon.create(config, { env: { REDIS_PASSWORD: 's3cret-pw' } });
+    expect(daemon.scrubber.scrub('auth s3cret-pw failed')).not.toContain('s3cret-pw');
+    await daemon.stop();
   });
 
   it('layers a JSON file, PREDICTD_* variables and flags, in that order', async () => {

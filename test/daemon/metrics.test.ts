@@ -147,7 +147,26 @@ describePython('DaemonMetrics', () => {
       },
     ],
     models: [
-      { model: 'priced', stats: modelStats({ cost: 0.0061 }), limiter: { requestsPerMinute: 450, queued: 7, pausedUntil: 1_700_000_030_000 } },
+      {
+        model: 'priced',
+        stats: modelStats({
+          cost: 0.0061,
+          limiter: {
+            quotaKey: 'openai|https://api.example|gpt',
+            requestsPerMinute: 450,
+            tokensPerMinute: undefined,
+            maxConcurrent: undefined,
+            queued: 7,
+            inFlight: 2,
+            pausedUntil: 1_700_000_030_000,
+            rateFactor: 0.75,
+            throttles: 3,
+            rateDecreases: 1,
+            abandoned: 0,
+            backend: 'local',
+          },
+        }),
+      },
       { model: 'free', stats: modelStats() },
     ],
     ...over,

@@ -169,7 +169,7 @@ describe('openai provider: errors and strategies', () => {
   });
 
   for (const limited of [true, false]) {
-    it(`honours Retry-After on 429 and then succeeds (${limited ? 'request bucket in debt' : 'no request limit: plain pause'})`, async () => {
+    it(`honours Retry-After on 429 and then succeeds (${limited ? 'request limit: paused and slowed' : 'no request limit: plain pause'})`, async () => {
       const rateLimited = {
         status: 429,
         body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
@@ -184,7 +184,7 @@ describe('openai provider: errors and strategies', () => {
       expect(elapsed).toBeGreaterThanOrEqual(900);
       expect(elapsed).toBeLessThan(3_000);
       expect(fn.stats()).toMatchObject({ throttled: 1, retries: 1, succeeded: 1 });
-      const snap = await fn.limiter();
+      const snap = fn.stats().limiter!;
       expect(snap.throttles).toBe(1);
       if (limited) expect(snap.rateFactor).toBeLessThan(1);
     });

@@ -161,7 +161,7 @@ describe('bedrock provider: errors', () => {
     const fn = bind(textModel());
     expectOk(await fn.predict(['x'], { signal: never() }));
     expect(fn.stats()).toMatchObject({ throttled: 1, retries: 1, succeeded: 1, transientErrors: 0 });
-    expect((await fn.limiter()).throttles).toBe(1);
+    expect(fn.stats().limiter?.throttles).toBe(1);
     expect(h.emu.counters.requests).toBe(2);
   });
 
