@@ -71,9 +71,12 @@ export function chatBodyText(c: ChatSettings): (input: string) => string {
 export function chatResponse(json: unknown): ModelResponse {
   const completion = json as ChatCompletion | null;
   if (completion === null || typeof completion !== 'object' || !Array.isArray(completion.choices)) throw new AnswerShapeError("no 'choices' array");
-  const rows = [...completion.choices]
-    .sort((a, b) => a.index - b.index)
-    .map((choice): Value[] => [choice.message?.content ?? '']);
+  const choices = completion.choices;
+  // One choice (n unset) is the common answer: no copy and sort for it.
+  const rows =
+    choices.length === 1
+      ? [[choices[0]!.message?.content ?? '']]
+      : [...choices].sort((a, b) => a.index - b.index).map((choice): Value[] => [choice.message?.content ?? '']);
   const usage = mapUsage(completion.usage);
   return usage ? { rows, usage } : { rows };
 }

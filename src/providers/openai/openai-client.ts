@@ -85,10 +85,12 @@ abstract class OpenAIClientBase {
    * read by `decode` (malformed answers named with status and content type), and an abort of
    * `signal` rejects with its reason.
    */
-  protected async send<T>(signal: AbortSignal, body: string, decode: (json: unknown) => T): Promise<T> {
-    const answer = await this.#http.post(this.#url, { headers: this.#headers, body }, { signal, redact: this.#redact });
-    if (answer.status < 200 || answer.status >= 300) throw openAIError(answer, this.#redact);
-    return decodeAnswer(answer, decode, this.#redact);
+  protected send<T>(signal: AbortSignal, body: string, decode: (json: unknown) => T): Promise<T> {
+    const redact = this.#redact;
+    return this.#http.post(this.#url, { headers: this.#headers, body }, { signal, redact }).then((answer) => {
+      if (answer.status < 200 || answer.status >= 300) throw openAIError(answer, redact);
+      return decodeAnswer(answer, decode, redact);
+    });
   }
 
   close(): Promise<void> {
@@ -108,11 +110,12 @@ class OpenAIChatClient extends OpenAIClientBase implements ModelClient {
     return estimateChatTokens(inputs[0], this.config);
   }
 
-  async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
+  /** Not async: the answer's promise is handed on as it is, one promise and one hop fewer per row. */
+  call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
     const input = inputs[0];
     if (input === null || input === undefined) {
       this.noteNullInput();
-      return { rows: [] };
+      return Promise.resolve({ rows: [] });
     }
     return this.send(opts.signal, this.#body(textOf(input)), chatResponse);
   }
