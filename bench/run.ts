@@ -14,6 +14,7 @@ import { p5Memory } from './figures/p5-memory.js';
 import { markdownTable, replaceBlock } from './support/docs-block.js';
 import type { BenchContext, Figure, FigureResult } from './support/figure.js';
 import { KafkaBench } from './support/kafka-bench.js';
+import { buildPredictd } from './support/measured-process.js';
 import { renderChart } from './support/svg-chart.js';
 
 const FIGURES: readonly Figure[] = [p1LittlesLaw, p2Overhead, p3RateLimit, p4EmbeddingBatching, p5Memory];
@@ -34,6 +35,8 @@ if (unknown.length > 0) throw new Error(`unknown figure ${unknown.join(', ')}: c
 const selected = FIGURES.filter((f) => !only || only.includes(f.id));
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
+log('building predictd (npm run build): the figures measure the compiled daemon, as it is shipped');
+await buildPredictd();
 const broker = await provideKafka(log);
 const kafka = await KafkaBench.connect(broker.brokers);
 const ctx: BenchContext = { kafka, quick, stallSeconds: Number(values['stall-seconds'] ?? (quick ? 30 : 300)), log };

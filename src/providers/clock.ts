@@ -2,11 +2,8 @@ import { abortableSleep } from '../util/backoff.js';
 
 export { abortableSleep };
 
-/** A timer that aborts its signal when it runs out; cancel() frees it early (idempotent). */
-export interface Timeout {
-  readonly signal: AbortSignal;
-  cancel(): void;
-}
+/** What `Clock.schedule` returns: only good for `Clock.cancel`. */
+export type TimerHandle = unknown;
 
 /** Time as the retry policy sees it; tests substitute a fast or virtual clock. */
 export interface Clock {
@@ -14,37 +11,25 @@ export interface Clock {
   /** Resolves after `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /**
-   * A signal aborted after `ms` with a TimeoutError, or with `parent`'s reason when `parent`
-   * aborts first: the per-attempt and per-row deadlines. A cancellable timer rather than
-   * AbortSignal.timeout(), whose timers live on until they fire: one per attempt at the default
-   * 60 s would pile up by the thousands on a busy model. One signal for both causes, not an
-   * AbortSignal.any() per row: the caller tells them apart by checking `parent` first.
+   * Calls `fire` after `ms` unless cancelled first: the per-attempt and per-row deadlines. A plain
+   * callback timer, not an AbortSignal: those deadlines are set for every row, and an
+   * AbortController with its listener costs several times the timer itself (AbortSignal.timeout()
+   * would also keep its timer until it fires). A pending timer does not keep the process alive.
    */
-  timeout(ms: number, parent?: AbortSignal): Timeout;
+  schedule(ms: number, fire: () => void): TimerHandle;
+  /** Frees a scheduled timer; a timer that fired or was cancelled already is ignored. */
+  cancel(timer: TimerHandle): void;
 }
 
-function systemTimeout(ms: number, parent?: AbortSignal): Timeout {
-  const controller = new AbortController();
-  if (parent?.aborted) {
-    controller.abort(parent.reason);
-    return { signal: controller.signal, cancel: () => {} };
-  }
-  const onAbort = () => controller.abort(parent!.reason);
-  parent?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')), ms);
-  // A pending deadline alone must not keep the process alive.
-  timer.unref?.();
-  return {
-    signal: controller.signal,
-    cancel: () => {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onAbort);
-    },
-  };
+function systemSchedule(ms: number, fire: () => void): TimerHandle {
+  const timer = setTimeout(fire, ms);
+  timer.unref();
+  return timer;
 }
 
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   sleep: abortableSleep,
-  timeout: systemTimeout,
+  schedule: systemSchedule,
+  cancel: (timer: TimerHandle) => clearTimeout(timer as NodeJS.Timeout),
 });

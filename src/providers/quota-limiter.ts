@@ -1,5 +1,5 @@
 import type { Logger } from '../spi/logger.js';
-import type { Clock, Timeout } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 import { sameLimits, stricterLimits, type RateLimits } from './limit-plan.js';
 import type { LimiterState, Permit, RateLimiter } from './limiter-lease.js';
 import type { Grant, TakeResult, Usage } from './local-quota.js';
@@ -43,7 +43,7 @@ export class QuotaLimiter implements RateLimiter {
   #limits: RateLimits = {};
   readonly #retries: Waiter[] = [];
   readonly #firsts: Waiter[] = [];
-  #timer: Timeout | undefined;
+  #timer: TimerHandle | undefined;
   #timerAt = Infinity;
   #pumping = false;
   #pumpAgain = false;
@@ -245,23 +245,18 @@ export class QuotaLimiter implements RateLimiter {
     if (this.#timer && this.#timerAt <= at) return;
     this.#cancelTimer();
     // Not rounded up: a timer that fires a fraction early only asks again, one that fires late loses refill.
-    const timer = this.#clock.timeout(ms);
+    const timer = this.#clock.schedule(ms, () => {
+      if (this.#timer !== timer) return;
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#pump();
+    });
     this.#timer = timer;
     this.#timerAt = at;
-    timer.signal.addEventListener(
-      'abort',
-      () => {
-        if (this.#timer !== timer) return;
-        this.#timer = undefined;
-        this.#timerAt = Infinity;
-        this.#pump();
-      },
-      { once: true },
-    );
   }
 
   #cancelTimer(): void {
-    this.#timer?.cancel();
+    if (this.#timer !== undefined) this.#clock.cancel(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Infinity;
   }

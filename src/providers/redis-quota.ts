@@ -1,5 +1,5 @@
 import type { Logger } from '../spi/logger.js';
-import type { Clock, Timeout } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 import { planLimits, type LimiterPlan, type RateLimits } from './limit-plan.js';
 import { LocalQuota, type Grant, type TakeResult, type Usage } from './local-quota.js';
 import type { Quota } from './quota-limiter.js';
@@ -44,7 +44,7 @@ export class RedisQuota implements Quota {
   #liveInstances = 1;
   #fallback: LocalQuota | undefined;
   #fallbackUntil = 0;
-  #heartbeat: Timeout | undefined;
+  #heartbeat: TimerHandle | undefined;
   #closed = false;
 
   constructor(quotaKey: string, conn: RedisConnection, clock: Clock, log: Logger) {
@@ -186,7 +186,7 @@ export class RedisQuota implements Quota {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#heartbeat?.cancel();
+    if (this.#heartbeat !== undefined) this.#clock.cancel(this.#heartbeat);
     if (!this.#conn.ready) return;
     const client = await this.#conn.client();
     await client.predictdLeave(this.#keys.instances, this.#conn.instanceId).catch(() => {});
@@ -239,10 +239,9 @@ export class RedisQuota implements Quota {
   /** Tells Redis this instance is alive, renews its permits' leases and learns how many instances share the quota. */
   #beat(): void {
     if (this.#closed) return;
-    const timer = this.#clock.timeout(HEARTBEAT_MS);
+    const timer = this.#clock.schedule(HEARTBEAT_MS, () => this.#heartbeat === timer && this.#beat());
     this.#heartbeat = timer;
     void this.#sendBeat();
-    timer.signal.addEventListener('abort', () => this.#heartbeat === timer && this.#beat(), { once: true });
   }
 
   async #sendBeat(): Promise<void> {

@@ -16,6 +16,7 @@ import { SinkWriter } from './sink-writer.js';
 import type { WorkUnit } from './work-unit.js';
 import { abortable } from '../spi/abortable.js';
 import { NO_OBSERVER, type ValueObserver } from '../spi/metrics.js';
+import { AbortRace } from './abort-race.js';
 
 export interface PipelineStats {
   recordsIn: number;
@@ -96,6 +97,8 @@ export class Pipeline {
   /** Give up in-flight work: model calls and sink retries (hard stop, failure). */
   readonly #workAbort = new AbortController();
   readonly #queue: WorkUnit[] = [];
+  /** Model calls in flight, rejected together on a hard stop. */
+  readonly #hardStops: AbortRace;
   #seq = 0;
   #failure: Error | undefined;
   #runPromise: Promise<void> | undefined;
@@ -121,6 +124,7 @@ export class Pipeline {
     this.#gate = new PauseGate(opts.paused ?? false);
     // Every call in flight listens on the job's signals: as many listeners as the concurrency.
     setMaxListeners(0, this.#readAbort.signal, this.#workAbort.signal);
+    this.#hardStops = new AbortRace(this.#workAbort.signal);
     this.#ordered = p.stages.some((s) => s.kind === 'predict' && s.ordered);
     for (const s of p.stages) if (s.kind === 'predict') this.#permits.set(s, new Semaphore(s.maxConcurrent));
     this.#tolerance = p.source.errorTolerance ?? 'none';
@@ -260,11 +264,12 @@ export class Pipeline {
     try {
       for (const stage of this.#p.stages) {
         if (unit.rows.length === 0) break;
+        // A record is one row until a transform fans it out: no per-record arrays and Promise.all for the common case.
+        const rows = unit.rows;
         if (stage.kind === 'transform') {
-          unit.rows = unit.rows.flatMap((row) => stage.apply(row));
+          unit.rows = rows.length === 1 ? stage.apply(rows[0]!) : rows.flatMap((row) => stage.apply(row));
         } else {
-          const parts = await Promise.all(unit.rows.map((row) => this.#predict(stage, row)));
-          unit.rows = parts.flat();
+          unit.rows = rows.length === 1 ? await this.#predict(stage, rows[0]!) : (await Promise.all(rows.map((row) => this.#predict(stage, row)))).flat();
         }
       }
     } catch (err) {
@@ -297,10 +302,12 @@ export class Pipeline {
       return [];
     }
     const permits = this.#permits.get(stage)!;
-    // A row that got its permit after a pause began waits at the gate again: no call starts while paused.
+    const signal = this.#workAbort.signal;
+    // A row that got its permit after a pause began waits at the gate again: no call starts while
+    // paused. Neither step costs a promise hop when the gate is open and a slot is free.
     for (;;) {
-      await this.#gate.pass(this.#workAbort.signal);
-      await permits.acquire(this.#workAbort.signal);
+      if (this.#gate.paused) await this.#gate.pass(signal);
+      if (!permits.tryAcquire()) await permits.acquire(signal);
       if (!this.#gate.paused) break;
       permits.release();
     }
@@ -308,9 +315,8 @@ export class Pipeline {
     // for quota does not count: throttling is backpressure), so the only abort here is a hard stop.
     try {
       this.#stats.modelCalls++;
-      const signal = this.#workAbort.signal;
       // The race keeps a hard stop prompt even for a model function that ignores its signal.
-      const outcome = await abortable(stage.model.predict(inputs, { signal, timeoutMs: stage.timeoutMs }), signal);
+      const outcome = await this.#hardStops.race(stage.model.predict(inputs, { signal, timeoutMs: stage.timeoutMs }));
       if (outcome.ok) return outcome.rows.map((out) => stage.combine(row, out));
       const decision = routeFailure({ stage: 'predict', action: outcome.action, fault: outcome.fault ?? 'service', tolerance: this.#tolerance });
       if (decision === 'route') throw this.#ignoredPrediction(stage, outcome.error);

@@ -19,6 +19,13 @@ export class Semaphore {
     return this.#available;
   }
 
+  /** Takes a permit now if one is free and nobody waits for one: the caller skips a promise and its await. */
+  tryAcquire(): boolean {
+    if (this.#available === 0 || this.#waiters.length > 0) return false;
+    this.#available--;
+    return true;
+  }
+
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#available > 0 && this.#waiters.length === 0) {

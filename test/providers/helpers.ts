@@ -65,7 +65,7 @@ export function resolveFor(factory: ModelProviderFactory, options: Record<string
 }
 
 /** Backoff sleeps shortened to 5 ms; deadlines and the limiter still run on real time. */
-export const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal), timeout: systemClock.timeout };
+export const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal), schedule: systemClock.schedule, cancel: systemClock.cancel };
 
 export function expectOk(outcome: PredictOutcome): readonly (readonly unknown[])[] {
   if (!outcome.ok) throw new Error(`expected success, got ${outcome.action}: ${outcome.error.message}`);

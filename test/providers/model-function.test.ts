@@ -51,7 +51,7 @@ const ok = (text: string): ModelResponse => ({ rows: [[text]], usage: { promptTo
 
 function recordingClock(): Clock & { sleeps: number[] } {
   const sleeps: number[] = [];
-  return { sleeps, now: () => Date.now(), sleep: (ms, signal) => (sleeps.push(ms), abortableSleep(0, signal)), timeout: systemClock.timeout };
+  return { sleeps, now: () => Date.now(), sleep: (ms, signal) => (sleeps.push(ms), abortableSleep(0, signal)), schedule: systemClock.schedule, cancel: systemClock.cancel };
 }
 
 let limiters: LimiterRegistry;
@@ -186,19 +186,14 @@ function virtualClock(): Clock & { sleeps: number[]; advance(ms: number): void }
       fireDue();
       return abortableSleep(0, signal);
     },
-    timeout: (ms, parent) => {
-      const controller = new AbortController();
-      const timer = { at: now + ms, fire: () => controller.abort(new DOMException('timed out', 'TimeoutError')) };
+    schedule: (ms, fire) => {
+      const timer = { at: now + ms, fire };
       timers.push(timer);
-      const onAbort = () => controller.abort(parent!.reason);
-      if (parent?.aborted) onAbort();
-      else parent?.addEventListener('abort', onAbort, { once: true });
-      const cancel = () => {
-        const i = timers.indexOf(timer);
-        if (i >= 0) timers.splice(i, 1);
-        parent?.removeEventListener('abort', onAbort);
-      };
-      return { signal: controller.signal, cancel };
+      return timer;
+    },
+    cancel: (timer) => {
+      const i = timers.indexOf(timer as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
     },
     advance: (ms) => {
       now += ms;

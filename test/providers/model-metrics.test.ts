@@ -7,7 +7,7 @@ import { captureLogger, defineModel, never } from './helpers.js';
 
 /** Virtual time: a request "takes" what its script says; backoff sleeps take none. */
 function virtualClock(): Clock & { t: number } {
-  const clock = { t: 0, now: () => clock.t, sleep: (_ms: number, signal: AbortSignal) => abortableSleep(0, signal), timeout: systemClock.timeout };
+  const clock = { t: 0, now: () => clock.t, sleep: (_ms: number, signal: AbortSignal) => abortableSleep(0, signal), schedule: systemClock.schedule, cancel: systemClock.cancel };
   return clock;
 }
 

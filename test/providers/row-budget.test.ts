@@ -9,15 +9,14 @@ function virtualClock(): Clock & { advance(ms: number): void } {
   return {
     now: () => now,
     sleep: () => Promise.resolve(),
-    timeout: (ms) => {
-      const controller = new AbortController();
-      const timer = { at: now + ms, fire: () => controller.abort(new DOMException('timed out', 'TimeoutError')) };
+    schedule: (ms, fire) => {
+      const timer = { at: now + ms, fire };
       timers.push(timer);
-      const cancel = () => {
-        const i = timers.indexOf(timer);
-        if (i >= 0) timers.splice(i, 1);
-      };
-      return { signal: controller.signal, cancel };
+      return timer;
+    },
+    cancel: (timer) => {
+      const i = timers.indexOf(timer as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
     },
     advance: (ms) => {
       now += ms;
@@ -43,6 +42,22 @@ describe('RowBudget', () => {
     clock.advance(1);
     expect(budget.expired).toBe(true);
     expect((budget.signal.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  it('adds up the running time between many short quota waits', () => {
+    const clock = virtualClock();
+    const budget = new RowBudget(clock, 1_000);
+    for (const [run, wait] of [[300, 100], [300, 50]]) {
+      clock.advance(run!);
+      budget.pause();
+      clock.advance(wait!);
+      budget.resume();
+    }
+    clock.advance(399); // 999 ms spent: the first deadline (t = 1,000) passed, the row still has 1 ms
+    expect(budget.expired).toBe(false);
+    clock.advance(1);
+    expect(budget.expired).toBe(true);
+    budget.dispose();
   });
 
   it('aborts with the parent reason on a hard stop, which is not an expiry', () => {

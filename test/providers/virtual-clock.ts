@@ -12,7 +12,7 @@ export interface VirtualClock extends Clock {
   pending(): number;
 }
 
-/** Virtual time for code that waits on `clock.timeout()`: nothing happens until the test advances it. */
+/** Virtual time for code that waits on `clock.sleep()` or `clock.schedule()`: nothing happens until the test advances it. */
 export function virtualClock(start = 1_000_000): VirtualClock {
   let now = start;
   const timers: { at: number; seq: number; fire: () => void }[] = [];
@@ -30,7 +30,15 @@ export function virtualClock(start = 1_000_000): VirtualClock {
         t.signal.addEventListener('abort', () => (signal.aborted ? reject(signal.reason) : resolve()), { once: true }),
       );
     },
-    timeout: (ms, parent) => virtualTimeout(ms, parent),
+    schedule: (ms, fire) => {
+      const timer = { at: now + Math.max(0, ms), seq: seq++, fire };
+      timers.push(timer);
+      return timer;
+    },
+    cancel: (handle) => {
+      const i = timers.indexOf(handle as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
     async advance(ms) {
       const until = now + ms;
       for (;;) {

@@ -51,13 +51,32 @@ export function chatBody(c: ChatSettings, input: string): Record<string, unknown
   return body;
 }
 
+/**
+ * The chat request body of one row as text, the same bytes as `JSON.stringify(chatBody(c, input))`:
+ * everything but the input is serialized once, so a row costs one JSON.stringify of its text
+ * instead of building and serializing the whole request object.
+ */
+export function chatBodyText(c: ChatSettings): (input: string) => string {
+  const marker = JSON.stringify('\u0000predictd-input\u0000');
+  const whole = JSON.stringify(chatBody(c, JSON.parse(marker) as string));
+  const at = whole.indexOf(marker);
+  // The marker appearing twice (say, in a system prompt) would make the split ambiguous.
+  if (at < 0 || whole.indexOf(marker, at + 1) >= 0) return (input) => JSON.stringify(chatBody(c, input));
+  const head = whole.slice(0, at);
+  const tail = whole.slice(at + marker.length);
+  return (input) => head + JSON.stringify(input) + tail;
+}
+
 /** One output row per choice, in choice order, with the completion's usage; AnswerShapeError when the body is not a completion. */
 export function chatResponse(json: unknown): ModelResponse {
   const completion = json as ChatCompletion | null;
   if (completion === null || typeof completion !== 'object' || !Array.isArray(completion.choices)) throw new AnswerShapeError("no 'choices' array");
-  const rows = [...completion.choices]
-    .sort((a, b) => a.index - b.index)
-    .map((choice): Value[] => [choice.message?.content ?? '']);
+  const choices = completion.choices;
+  // One choice (n unset) is the common answer: no copy and sort for it.
+  const rows =
+    choices.length === 1
+      ? [[choices[0]!.message?.content ?? '']]
+      : [...choices].sort((a, b) => a.index - b.index).map((choice): Value[] => [choice.message?.content ?? '']);
   const usage = mapUsage(completion.usage);
   return usage ? { rows, usage } : { rows };
 }
