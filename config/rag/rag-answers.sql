@@ -2,7 +2,7 @@
 -- -> LLM): a question from Kafka is embedded (ML_PREDICT), its nearest passages are found in Milvus
 -- (VECTOR_SEARCH_AGG: the top 3 as one array), and a chat model answers from a prompt that carries
 -- them. The passages are the movie comments seed 000's embedding job writes to Milvus
--- (config/rag/README.md). It needs Kafka, Milvus and an OpenAI-compatible API: every
+-- (docs/connectors/milvus.md, "RAG in one job"). It needs Kafka, Milvus and an OpenAI-compatible API: every
 -- '${NAME}' below is read from the daemon's environment when the job starts.
 
 CREATE TABLE questions (
