@@ -29,8 +29,8 @@ const registry = createDefaultRegistry();
 const log = silentLogger();
 const limiters = new LimiterRegistry({ log });
 
-/** Runs a job of VALUES sources to its end; returns what its bare SELECTs printed. */
-async function runToEnd(id: string, sql: string): Promise<Row[]> {
+/** Runs a job of VALUES sources to its end; returns what its bare SELECTs printed and the job. */
+async function runToEnd(id: string, sql: string): Promise<Row[] & { job: Job }> {
   const plan = compileJob(`${id}.sql`, sql, { registry, modelSpec: modelSpecFor, defaultKafkaBootstrap: '' });
   const printed: Row[] = [];
   const job = Job.start(id, `${id}.sql`, 'h', plan, {
@@ -43,7 +43,7 @@ async function runToEnd(id: string, sql: string): Promise<Row[]> {
   });
   const state = await job.done;
   expect(state, JSON.stringify(job.status())).toBe('FINISHED');
-  return printed;
+  return Object.assign(printed, { job });
 }
 
 beforeAll(async () => {
@@ -91,6 +91,9 @@ FROM query_vectors, LATERAL TABLE(VECTOR_SEARCH(TABLE movie_comments, DESCRIPTOR
     expect(rows[0]![3]).toBeCloseTo(1, 4);
     expect(rows[2]![3]).toBeCloseTo(1, 4);
     expect(rows[1]![3] as number).toBeLessThan(0.99);
+    // The searches are counted as a model's requests are (status, /metrics).
+    const search = rows.job.modelStats().find((m) => m.model === 'VECTOR_SEARCH(movie_comments)');
+    expect(search?.stats).toMatchObject({ rows: 2, requests: 2, succeeded: 2, retries: 0 });
   }, 60_000);
 
   it('named form with VECTOR_SEARCH_AGG: one row per query with its hits as an array', async () => {
