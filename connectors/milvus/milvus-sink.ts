@@ -1,4 +1,5 @@
-import type { ClientConfig, DescribeCollectionResponse, FieldSchema, MilvusClient, ResStatus, RowData } from '@zilliz/milvus2-sdk-node';
+import type { DescribeCollectionResponse, FieldSchema, MilvusClient, RowData } from '@zilliz/milvus2-sdk-node';
+import { asConnectorError, expectOk, openMilvusClient } from './milvus-client.js';
 import type { TableDefinition } from '../../src/spi/connector.js';
 import type { Logger } from '../../src/spi/logger.js';
 import type { Sink } from '../../src/spi/sink.js';
@@ -96,25 +97,7 @@ export class MilvusSink implements Sink {
   }
 
   async #connect(): Promise<MilvusClient> {
-    // The SDK (gRPC, protobufjs: about 30 MB resident) loads with the first write to a Milvus
-    // table, not with every daemon.
-    const { MilvusClient } = await import('@zilliz/milvus2-sdk-node');
-    const o = this.#cfg.options;
-    const config: ClientConfig = {
-      address: o.address,
-      ssl: o.ssl,
-      database: o.database,
-      timeout: o.requestTimeoutMs,
-      // The runtime owns retries and backoff.
-      maxRetries: 0,
-      logLevel: 'error',
-      ...(o.auth.kind === 'user' ? { username: o.auth.userName, password: o.auth.password } : {}),
-      ...(o.auth.kind === 'token' ? { token: o.auth.token } : {}),
-    };
-    const client = new MilvusClient(config);
-    // The SDK's handshake only feeds getVersion/checkHealth; its failure shows again in the next
-    // request, so it must not surface as an unhandled rejection.
-    client.connectPromise.catch(() => {});
+    const client = await openMilvusClient(this.#cfg.options);
     if (this.#state.kind === 'closed') {
       void client.closeConnection().catch(() => {});
       throw new MilvusConnectorError('PD4345', `${this.#name}: closed while connecting`);
@@ -202,20 +185,3 @@ function toField(f: FieldSchema): MilvusField {
     maxLength: param('max_length'),
   };
 }
-
-/** Milvus answers most failures with a status, not an exception. */
-function expectOk(status: ResStatus | undefined, doing: string): void {
-  if (!status) return;
-  const code = status.code ?? 0;
-  if (code === 0 && (status.error_code === 'Success' || status.error_code === 0 || status.error_code === undefined)) return;
-  throw new MilvusConnectorError('PD4344', `${doing}: Milvus answered ${String(status.error_code)}${code ? ` (code ${code})` : ''}: ${status.reason || 'no reason given'}`);
-}
-
-/** Errors of the SDK (gRPC errors, thrown status objects) as a MilvusConnectorError that says what failed. */
-function asConnectorError(err: unknown, doing: string): MilvusConnectorError {
-  if (err instanceof MilvusConnectorError) return err;
-  const status = (err as { status?: ResStatus } | null)?.status;
-  const reason = err instanceof Error ? err.message : status ? `${String(status.error_code)}: ${status.reason}` : String(err);
-  return new MilvusConnectorError('PD4344', `${doing}: ${reason}`, { cause: err });
-}
-

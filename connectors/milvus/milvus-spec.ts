@@ -77,5 +77,33 @@ export const MILVUS_SPEC: ConfigSpec = {
       description: 'Type of the vector indexes predictd builds when it creates the collection.',
     },
     { key: 'sink.parallelism', type: { kind: 'int', min: 1 }, description: 'Accepted for Flink compatibility; predictd writes from one task per job.' },
+    {
+      key: 'search.filter',
+      type: { kind: 'string' },
+      description: 'VECTOR_SEARCH: a Milvus boolean expression every hit must satisfy (\'lang == "en" and year > 2020\'), sent as the search\'s filter.',
+    },
+    {
+      key: 'search.metric-type',
+      type: { kind: 'enum', values: ['COSINE', 'L2', 'IP'] },
+      description:
+        "VECTOR_SEARCH: the metric to search with; it must be the vector index's. Unset: the index's metric. COSINE and IP scores grow with similarity, L2 scores are distances (smaller is nearer).",
+    },
+    {
+      key: 'search.params',
+      type: { kind: 'string' },
+      description: 'VECTOR_SEARCH: index search parameters as a JSON object, e.g. \'{"ef": 64}\' (HNSW) or \'{"nprobe": 16}\' (IVF).',
+    },
+    {
+      key: 'search.request-timeout',
+      type: { kind: 'duration' },
+      default: '30 s',
+      description: 'VECTOR_SEARCH: deadline of one search request; a request past it is retried like a failed one.',
+    },
+    {
+      key: 'lookup.max-retries',
+      type: { kind: 'int', min: 0 },
+      default: '3',
+      description: "VECTOR_SEARCH: retries of a failed search (backoff with jitter) before the job fails and its restart strategy takes over. Flink's lookup option name.",
+    },
   ],
 };

@@ -6,6 +6,7 @@ import type { ConnectorContext } from '../spi/connector.js';
 import type { ModelFunction } from '../spi/model-provider.js';
 import type { Row } from '../types/data-type.js';
 import type { DaemonConfig } from './daemon-config.js';
+import { vectorSearchModel } from './vector-search-model.js';
 
 export interface BindContext {
   readonly connector: ConnectorContext;
@@ -39,7 +40,7 @@ export function bindPipeline(plan: PipelinePlan, ctx: BindContext): ExecutablePi
 /** Consecutive map/filter stages run as one transform: one pass over the row, no intermediate arrays. */
 function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
   const out: Stage[] = [];
-  let pending: Array<Exclude<StagePlan, { kind: 'predict' }>> = [];
+  let pending: Array<Exclude<StagePlan, { kind: 'predict' | 'search' }>> = [];
   const flush = () => {
     if (pending.length === 0) return;
     const steps = pending;
@@ -63,6 +64,11 @@ function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
     });
   };
   for (const s of plans) {
+    if (s.kind === 'search') {
+      flush();
+      out.push(searchStage(s, ctx));
+      continue;
+    }
     if (s.kind !== 'predict') {
       pending.push(s);
       continue;
@@ -83,4 +89,21 @@ function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
   }
   flush();
   return out;
+}
+
+/** VECTOR_SEARCH runs as a predict stage: the same bounded concurrency, ordering, timeout and retries. */
+function searchStage(s: Extract<StagePlan, { kind: 'search' }>, ctx: BindContext): Stage {
+  const entry = vectorSearchModel(s, ctx.connector);
+  const query = s.query;
+  return {
+    kind: 'predict',
+    description: s.description,
+    modelName: entry.name,
+    model: ctx.model(entry),
+    inputs: (row) => [query.evaluate(row)],
+    combine: (row, output) => [...row, ...output],
+    maxConcurrent: s.config.maxConcurrent,
+    ordered: s.config.ordered,
+    timeoutMs: s.config.timeoutMs,
+  };
 }

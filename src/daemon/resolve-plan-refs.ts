@@ -109,7 +109,10 @@ class PlanResolver {
   pipeline(p: PipelinePlan): PipelinePlan {
     const source: SourcePlan = p.source.kind === 'table' ? { ...p.source, table: this.#table(p.source.table) } : p.source;
     const sink: SinkPlan = p.sink.kind === 'table' ? { ...p.sink, table: this.#table(p.sink.table) } : p.sink;
-    const stages = p.stages.map((s): StagePlan => (s.kind === 'predict' ? { ...s, model: this.#model(s.model) } : s));
+    const stages = p.stages.map((s): StagePlan => {
+      if (s.kind === 'predict') return { ...s, model: this.#model(s.model) };
+      return s.kind === 'search' ? { ...s, table: this.#table(s.table) } : s;
+    });
     return { ...p, source, stages, sink };
   }
 

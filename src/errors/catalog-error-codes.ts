@@ -28,4 +28,5 @@ export const CATALOG_ERROR_CODES = {
   PD2026: "a model declares an error metadata column (error-string, http-status-code, http-headers-map) it cannot have: unknown name, wrong type, or a strategy that never lets a row go",
   PD2027: "SET 'restart-strategy.*': an unknown key or a value that is not valid",
   PD2028: "dead-letter options that cannot work: the dead-letter topic is one the source reads, or 'errors.*' options on a table that is only written (they belong to the source table)",
+  PD2029: 'VECTOR_SEARCH: an argument Flink would refuse (descriptor column, query type, TOP_K, CONFIG map) or a search table whose connector cannot be searched',
 } as const;

@@ -12,6 +12,6 @@ export const CONNECTOR_ERROR_CODES = {
   PD4341: "invalid Milvus connection options ('endpoint', 'port', credentials, database, collection or partition name)",
   PD4342: 'the Milvus collection does not fit the table (missing field, incompatible type, auto-id primary key, unsupported field type)',
   PD4343: 'a row cannot be written to Milvus (NULL primary key or vector, vector of the wrong dimension, NULL in a non-nullable field)',
-  PD4344: 'Milvus refused or failed a request (connect, create collection, create index, load, upsert)',
-  PD4345: 'a Milvus sink was written after close()',
+  PD4344: 'Milvus refused or failed a request (connect, create collection, create index, load, upsert, search)',
+  PD4345: 'a Milvus sink was written (or a Milvus table searched) after close()',
 } as const;

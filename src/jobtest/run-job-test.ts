@@ -17,6 +17,7 @@ import type { Sink } from '../spi/sink.js';
 import type { Source } from '../spi/source.js';
 import type { Column, Row } from '../types/data-type.js';
 import { collectingLogger } from './collecting-logger.js';
+import { fixtureSearchConnector } from './fixture-vector-search.js';
 import type { JsonRows } from './json-lines.js';
 import { mockProvider, NO_ANSWER, type MockLog } from './mock-model.js';
 import { RowCodec } from './row-codec.js';
@@ -134,7 +135,11 @@ function shapeOf(plan: ScriptPlan): JobShape {
   for (const p of plan.pipelines) {
     if (p.source.kind === 'table') shape.sources.set(p.source.table.name, p.source.table);
     shape.sinks.set(sinkName(p, p.sink.kind === 'print' ? ++selects : 0), p.outputColumns);
-    for (const stage of p.stages) if (stage.kind === 'predict') shape.models.set(stage.model.name, stage.model);
+    for (const stage of p.stages) {
+      if (stage.kind === 'predict') shape.models.set(stage.model.name, stage.model);
+      // A searched table is given as fixture rows too, searched in memory (fixture-vector-search.ts).
+      if (stage.kind === 'search') shape.sources.set(stage.table.name, stage.table);
+    }
   }
   return shape;
 }
@@ -280,7 +285,8 @@ async function runAll(pipelines: readonly Pipeline[], timeoutMs: number): Promis
 function swapConnectors(p: PipelinePlan, fixtures: Map<string, Row[]>, sink: Sink): PipelinePlan {
   const source = p.source.kind === 'table' ? { kind: 'table' as const, table: withConnector(p.source.table, fixtureConnector(p.source.table, fixtures.get(p.source.table.name) ?? [], sink)) } : p.source;
   const target = p.sink.kind === 'table' ? { kind: 'table' as const, table: withConnector(p.sink.table, fixtureConnector(p.sink.table, [], sink)) } : p.sink;
-  return { ...p, source, sink: target };
+  const stages = p.stages.map((s) => (s.kind === 'search' ? { ...s, table: withConnector(s.table, fixtureSearchConnector(s.table, fixtures.get(s.table.name) ?? [])) } : s));
+  return { ...p, source, stages, sink: target };
 }
 
 function withConnector(table: TableEntry, connector: ConnectorFactory): TableEntry {

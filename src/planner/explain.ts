@@ -37,6 +37,8 @@ function stage(s: StagePlan): string {
       return `filter   ${s.description}`;
     case 'predict':
       return `predict  ${s.description}`;
+    case 'search':
+      return `search   ${s.description}`;
     default:
       return assertNever(s, 'stage');
   }

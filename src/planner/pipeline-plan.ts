@@ -29,6 +29,25 @@ export type StagePlan =
       readonly inputs: readonly CompiledExpr[];
       readonly config: PredictConfig;
       readonly description: string;
+    }
+  /**
+   * VECTOR_SEARCH: appends the search table's columns and `score` (one row per hit, none when
+   * nothing is found), or with `aggregate` (VECTOR_SEARCH_AGG) one `search_results` array.
+   * Runs on the predict stage's machinery: concurrency, ordering, timeout, retries.
+   */
+  | {
+      readonly kind: 'search';
+      readonly table: TableEntry;
+      readonly column: string;
+      readonly topK: number;
+      /** The query vector, cast to the searched column's type. */
+      readonly query: CompiledExpr;
+      /** Searched rows are table columns then score; VECTOR_SEARCH_AGG keeps these indexes of them in each array element. */
+      readonly aggregate: { readonly keep: readonly number[] } | undefined;
+      /** The columns the stage appends. */
+      readonly outputs: readonly Column[];
+      readonly config: PredictConfig;
+      readonly description: string;
     };
 
 export type SinkPlan = { readonly kind: 'table'; readonly table: TableEntry } | { readonly kind: 'print' };

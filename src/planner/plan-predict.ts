@@ -13,13 +13,23 @@ import { planNamedRelation } from './plan-query.js';
 import { requalify, scopeOf, withStage, type RelColumn, type Relation } from './relation.js';
 
 const DEFAULTS = { maxConcurrent: 10, ordered: true, timeoutMs: 180_000 };
-const SESSION_KEYS = {
-  maxConcurrent: 'table.exec.async-ml-predict.max-concurrent-operations',
-  outputMode: 'table.exec.async-ml-predict.output-mode',
-  timeout: 'table.exec.async-ml-predict.timeout',
-} as const;
-/** CONFIG keys: Flink's, and Confluent's spellings of the same settings. */
-const CONFIG_KEYS = ['async', 'max-concurrent-operations', 'output-mode', 'timeout', 'async_enabled', 'max_parallelism', 'client_timeout', 'retry_count', 'debug'];
+
+/** Which async call a CONFIG map belongs to: its name in messages, its error code, its keys and SET fallbacks. */
+export interface AsyncCallKind {
+  readonly fn: string;
+  readonly code: 'PD2015' | 'PD2029';
+  /** `table.exec.async-ml-predict` or `table.exec.async-vector-search`. */
+  readonly sessionPrefix: string;
+  readonly keys: readonly string[];
+}
+
+const ML_PREDICT_CALL: AsyncCallKind = {
+  fn: 'ML_PREDICT',
+  code: 'PD2015',
+  sessionPrefix: 'table.exec.async-ml-predict',
+  // Flink's keys, and Confluent's spellings of the same settings.
+  keys: ['async', 'max-concurrent-operations', 'output-mode', 'timeout', 'async_enabled', 'max_parallelism', 'client_timeout', 'retry_count', 'debug'],
+};
 
 /** `ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(cols) [, MAP[...]])` and its named form. */
 export function planTvfPredict(call: MlPredictNode, ctx: PlanContext): Relation | undefined {
@@ -101,7 +111,7 @@ function appendPredict(input: Relation, call: MlPredictNode, args: readonly Expr
     }
     inputs.push({ type: want, constant: compiled.constant, evaluate: (row) => castValue(compiled.evaluate(row), compiled.type, want) });
   }
-  const config = predictConfig(call.config, call.span, ctx);
+  const config = asyncCallConfig(call.config, call.span, ctx, ML_PREDICT_CALL);
   if (ctx.sink.count > before || !config) return undefined;
   const taken = new Set(input.columns.map((c) => c.name));
   const outputs: RelColumn[] = model.outputs.map((o) => {
@@ -116,27 +126,33 @@ function appendPredict(input: Relation, call: MlPredictNode, args: readonly Expr
   return withStage(input, { kind: 'predict', model, inputs, config, description }, [...input.columns, ...outputs]);
 }
 
-/** The CONFIG map, falling back to `SET 'table.exec.async-ml-predict.*'`, then Flink's defaults. */
-function predictConfig(map: MapConstructorNode | null, at: Span, ctx: PlanContext): PredictConfig | undefined {
+/** The CONFIG map, falling back to `SET 'table.exec.async-ml-predict.*'` (or `async-vector-search`), then Flink's defaults. */
+export function asyncCallConfig(map: MapConstructorNode | null, at: Span, ctx: PlanContext, kind: AsyncCallKind): PredictConfig | undefined {
   const settings = ctx.catalog.settings;
+  const CONFIG_KEYS = kind.keys;
+  const SESSION_KEYS = {
+    maxConcurrent: `${kind.sessionPrefix}.max-concurrent-operations`,
+    outputMode: `${kind.sessionPrefix}.output-mode`,
+    timeout: `${kind.sessionPrefix}.timeout`,
+  };
   const given = new Map<string, { value: string; span: Span }>();
   const entries = map?.entries ?? [];
   for (let i = 0; i + 1 < entries.length; i += 2) {
     const k = literal(entries[i]!);
     const v = literal(entries[i + 1]!);
     if (k === undefined || v === undefined) {
-      ctx.sink.error('PD2015', 'ML_PREDICT CONFIG entries must be string literals', entries[i]!.span);
+      ctx.sink.error(kind.code, `${kind.fn} CONFIG entries must be string literals`, entries[i]!.span);
       return undefined;
     }
     if (!CONFIG_KEYS.includes(k)) {
       const hint = closestMatch(k, CONFIG_KEYS);
-      ctx.sink.error('PD2015', `unknown ML_PREDICT CONFIG key '${k}'${hint ? `; did you mean '${hint}'?` : ''}`, entries[i]!.span);
+      ctx.sink.error(kind.code, `unknown ${kind.fn} CONFIG key '${k}'${hint ? `; did you mean '${hint}'?` : ''}`, entries[i]!.span);
       return undefined;
     }
     given.set(k, { value: v, span: entries[i + 1]!.span });
   }
   if (entries.length % 2 === 1) {
-    ctx.sink.error('PD2015', 'ML_PREDICT CONFIG needs key/value pairs', entries.at(-1)!.span);
+    ctx.sink.error(kind.code, `${kind.fn} CONFIG needs key/value pairs`, entries.at(-1)!.span);
     return undefined;
   }
   type Setting = { value: string; span: Span; from?: string };
@@ -147,7 +163,7 @@ function predictConfig(map: MapConstructorNode | null, at: Span, ctx: PlanContex
     return s === undefined ? undefined : { value: s, span: at, from: session };
   };
   const bad = (setting: Setting, msg: string) => {
-    ctx.sink.error('PD2015', `${msg}${setting.from ? ` (from SET '${setting.from}')` : ''}`, setting.span);
+    ctx.sink.error(kind.code, `${msg}${setting.from ? ` (from SET '${setting.from}')` : ''}`, setting.span);
     return undefined;
   };
   for (const key of ['async', 'async_enabled']) {
@@ -172,13 +188,13 @@ function predictConfig(map: MapConstructorNode | null, at: Span, ctx: PlanContex
 }
 
 /** Milliseconds as Flink writes durations: '3 min', '30 s', '500 ms'. */
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   if (ms % 1000 === 0) return `${ms / 1000} s`;
   return `${ms} ms`;
 }
 
-function literal(e: Expr): string | undefined {
+export function literal(e: Expr): string | undefined {
   if (e.kind === 'StringLiteralNode') return e.value;
   if (e.kind === 'NumberLiteralNode') return e.value;
   if (e.kind === 'BooleanLiteralNode') return String(e.value);

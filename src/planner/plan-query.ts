@@ -7,6 +7,7 @@ import type { TableEntry, ViewEntry } from '../catalog/catalog-entries.js';
 import { assertNever } from '../types/data-type.js';
 import type { PlanContext } from './plan-context.js';
 import { planLateralPredict, planScalarPredicts, planTvfPredict } from './plan-predict.js';
+import { planVectorSearch } from './plan-vector-search.js';
 import { requalify, scopeOf, withStage, type RelColumn, type Relation } from './relation.js';
 import { planValues } from './plan-values.js';
 import { reportTableProblems } from './report-table-problems.js';
@@ -79,9 +80,16 @@ function planFrom(from: readonly TableRef[], ctx: PlanContext): Relation | undef
   if (from.length === 0) return { source: { kind: 'values', rows: [[]], description: 'one empty row (SELECT without FROM)' }, stages: [], columns: [] };
   if (from.length === 1) return planRef(from[0]!, ctx);
   const [left, right, ...rest] = from;
-  if (rest.length === 0 && right!.kind === 'TableFunctionRefNode' && right!.call.form === 'lateral') {
-    const input = planRef(left!, ctx);
-    return input && planLateralPredict(right!.call, right!.alias?.name.name, input, ctx);
+  if (rest.length === 0 && right!.kind === 'TableFunctionRefNode') {
+    const call = right!.call;
+    if (call.kind === 'VectorSearchNode') {
+      const input = planRef(left!, ctx);
+      return input && planVectorSearch(call, right!.alias?.name.name, input, ctx);
+    }
+    if (call.form === 'lateral') {
+      const input = planRef(left!, ctx);
+      return input && planLateralPredict(call, right!.alias?.name.name, input, ctx);
+    }
   }
   ctx.sink.error('PD2023', 'a FROM list of several tables is a join, which predictd does not support yet', from[1]!.span);
   return undefined;
@@ -100,6 +108,10 @@ export function planRef(ref: TableRef, ctx: PlanContext): Relation | undefined {
       return renamed && requalify(renamed, ref.alias?.name.name);
     }
     case 'TableFunctionRefNode': {
+      if (ref.call.kind === 'VectorSearchNode') {
+        // Flink allows a VECTOR_SEARCH alone in FROM when its query is a constant: one query row.
+        return planVectorSearch(ref.call, ref.alias?.name.name, planFrom([], ctx)!, ctx);
+      }
       if (ref.call.form !== 'tvf') {
         ctx.sink.error('PD2015', 'LATERAL TABLE(ML_PREDICT(...)) needs a table before it: FROM t, LATERAL TABLE(...)', ref.span);
         return undefined;

@@ -1,9 +1,10 @@
 import type { TableEntry } from '../catalog/catalog-entries.js';
+import type { TableRole } from '../spi/connector.js';
 import { isErrorCode } from '../errors/error-codes.js';
 import type { PlanContext } from './plan-context.js';
 
 /** The connector's own checks of a table read or written by a query, reported once per table. */
-export function reportTableProblems(table: TableEntry, role: 'source' | 'sink', ctx: PlanContext): void {
+export function reportTableProblems(table: TableEntry, role: TableRole, ctx: PlanContext): void {
   if (table.reported) return;
   for (const problem of table.connector.checkTable?.(table.definition, role) ?? []) {
     if (typeof problem === 'string') {

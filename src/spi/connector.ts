@@ -4,6 +4,7 @@ import type { Registry } from './registry.js';
 import type { Logger } from './logger.js';
 import type { Sink } from './sink.js';
 import type { Source } from './source.js';
+import type { VectorSearcher, VectorSearchRequest } from './vector-searcher.js';
 
 /** A column a connector reads or writes: physical, or metadata read from/written to the record. */
 export interface TableColumn extends Column {
@@ -40,6 +41,9 @@ export interface MetadataSpec {
  */
 export type TableProblem = string | { readonly code: `PD2${string}`; readonly message: string; readonly option?: string };
 
+/** How a query uses a table: read, written, or searched by VECTOR_SEARCH. */
+export type TableRole = 'source' | 'sink' | 'search';
+
 export interface ConnectorContext {
   readonly jobId: string;
   readonly log: Logger;
@@ -59,7 +63,9 @@ export interface ConnectorFactory {
   readonly spec: ConfigSpec;
   readonly metadata?: readonly MetadataSpec[];
   /** Extra checks beyond the spec (e.g. key.fields must name physical columns); returns problems. */
-  checkTable?(table: TableDefinition, role: 'source' | 'sink'): readonly TableProblem[];
+  checkTable?(table: TableDefinition, role: TableRole): readonly TableProblem[];
   createSource?(table: TableDefinition, ctx: ConnectorContext): Source;
   createSink?(table: TableDefinition, ctx: ConnectorContext): Sink;
+  /** Tables that VECTOR_SEARCH can search (Flink's VectorSearchTableSource). */
+  createVectorSearcher?(table: TableDefinition, request: VectorSearchRequest, ctx: ConnectorContext): VectorSearcher;
 }

@@ -4,6 +4,7 @@ export type * from './logger.js';
 export type * from './sink.js';
 export { isPermanentFailure } from './sink.js';
 export type * from './source.js';
+export type * from './vector-searcher.js';
 export { FormatError } from './format.js';
 export type { Format, FormatFactory } from './format.js';
 export { ModelCallError } from './model-provider.js';

@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * the catalog fixtures (valid SQL, with `-- expect:` header comments).
  */
 function sqlFiles(): Array<{ name: string; source: string }> {
-  const dirs = ['config/jobs', 'test/fixtures/sql/valid', 'test/fixtures/catalog/valid', 'test/fixtures/catalog/invalid'];
+  const dirs = ['config/jobs', 'config/rag', 'test/fixtures/sql/valid', 'test/fixtures/catalog/valid', 'test/fixtures/catalog/invalid'];
   return dirs.flatMap((dir) =>
     readdirSync(ROOT + dir)
       .filter((n) => n.endsWith('.sql'))

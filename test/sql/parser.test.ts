@@ -20,7 +20,7 @@ function fromCall(source: string): MlPredictNode {
   if (statement.kind !== 'QueryStatementNode' || statement.query.kind !== 'SelectNode') throw new Error('not a select');
   const ref = statement.query.from[statement.query.from.length - 1];
   if (ref.kind !== 'TableFunctionRefNode') throw new Error('not a table function');
-  return ref.call;
+  return ref.call as MlPredictNode;
 }
 
 describe('parseScript', () => {

@@ -62,6 +62,7 @@ export { UnaryNode } from './unary-node.js';
 export { UnionAllNode } from './union-all-node.js';
 export { ValuesNode } from './values-node.js';
 export { ValuesRowNode } from './values-row-node.js';
+export { VectorSearchNode } from './vector-search-node.js';
 export { WatermarkNode } from './watermark-node.js';
 export { WhenNode } from './when-node.js';
 export type { BinaryOperator } from './binary-operator.js';

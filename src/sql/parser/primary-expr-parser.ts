@@ -109,7 +109,11 @@ function parseCall(p: Parser): Expr {
   const special = findSpecialFunction(name.keyword);
   if (special) return special(p, name);
   const tableFunction = findTableFunction(p, name.keyword, 'expr');
-  if (tableFunction) return tableFunction.parse(p, name);
+  if (tableFunction) {
+    const call = tableFunction.parse(p, name);
+    // Only ML_PREDICT has a scalar entry; a table-only function here is a FROM item written in a select list.
+    return call.kind === 'MlPredictNode' ? call : p.unsupported(`${name.keyword} in a select list (it is a table function: use it in FROM)`, name);
+  }
   p.expectSymbol('(');
   const quantifier = p.peek();
   if (quantifier.keyword === 'DISTINCT' || quantifier.keyword === 'ALL') {

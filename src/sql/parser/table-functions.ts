@@ -8,6 +8,7 @@ import { QualifiedNameNode } from '../ast/qualified-name-node.js';
 import type { TableFunctionCall } from '../ast/table-function-call.js';
 import type { Token } from '../token.js';
 import { parseExpr } from './expr-parser.js';
+import { parseVectorSearch } from './vector-search-parser.js';
 import type { Parser } from './parser.js';
 
 /** `from`: a FROM item (optionally inside TABLE(...)); `lateral`: inside LATERAL TABLE(...); `expr`: a scalar call. */
@@ -33,7 +34,10 @@ export const TABLE_FUNCTIONS: readonly TableFunctionEntry[] = [
   ...['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].flatMap((name) =>
     (['from', 'lateral'] as const).map((position) => ({ name, position, accepts: always, parse: unsupportedWindow })),
   ),
-  ...['VECTOR_SEARCH', 'VECTOR_SEARCH_AGG', 'ML_EVALUATE', 'ML_FORECAST', 'ML_DETECT_ANOMALIES'].flatMap((name) =>
+  ...['VECTOR_SEARCH', 'VECTOR_SEARCH_AGG'].flatMap((name) =>
+    (['from', 'lateral'] as const).map((position) => ({ name, position, accepts: always, parse: parseVectorSearch })),
+  ),
+  ...['ML_EVALUATE', 'ML_FORECAST', 'ML_DETECT_ANOMALIES'].flatMap((name) =>
     (['from', 'lateral'] as const).map((position) => ({ name, position, accepts: always, parse: unsupportedFunction })),
   ),
 ];

@@ -3,7 +3,9 @@ import type { AliasNode } from '../ast/alias-node.js';
 import type { Query } from '../ast/query.js';
 import type { SelectListItem } from '../ast/select-list-item.js';
 import type { SelectNode } from '../ast/select-node.js';
+import type { TableFunctionCall } from '../ast/table-function-call.js';
 import type { TableRef } from '../ast/table-ref.js';
+import type { VectorSearchNode } from '../ast/vector-search-node.js';
 import { printExpr, printMlPredict } from './print-expr.js';
 import { printIdentifier, printQualifiedName } from './print-identifier.js';
 
@@ -59,13 +61,30 @@ export function printTableRef(ref: TableRef, indent = ''): string {
       return `(\n${inner}${printQuery(ref.query, inner)}\n${indent})${printAlias(ref.alias)}`;
     }
     case 'TableFunctionRefNode': {
-      const call = printMlPredict(ref.call);
-      const text = ref.call.form === 'lateral' ? `LATERAL TABLE(${call})` : call;
+      const call = printTableFunction(ref.call);
+      const text = ref.call.kind === 'VectorSearchNode' || ref.call.form === 'lateral' ? `LATERAL TABLE(${call})` : call;
       return `${text}${printAlias(ref.alias)}`;
     }
     default:
       return assertNever(ref, 'FROM item');
   }
+}
+
+function printTableFunction(call: TableFunctionCall): string {
+  return call.kind === 'MlPredictNode' ? printMlPredict(call) : printVectorSearch(call);
+}
+
+/** VECTOR_SEARCH[_AGG] in the form it was written: positional (code order) or named. */
+function printVectorSearch(call: VectorSearchNode): string {
+  const name = call.aggregate ? 'VECTOR_SEARCH_AGG' : 'VECTOR_SEARCH';
+  const operands: Array<[string, string]> = [
+    ['SEARCH_TABLE', `TABLE ${printQualifiedName(call.table)}`],
+    ['COLUMN_TO_SEARCH', `DESCRIPTOR(${call.columns.map((c) => printIdentifier(c.name)).join(', ')})`],
+    ['COLUMN_TO_QUERY', printExpr(call.query)],
+    ['TOP_K', printExpr(call.topK)],
+    ...(call.config ? [['CONFIG', printExpr(call.config)] as [string, string]] : []),
+  ];
+  return `${name}(${operands.map(([param, text]) => (call.named ? `${param} => ${text}` : text)).join(', ')})`;
 }
 
 function printAlias(alias: AliasNode | null): string {

@@ -100,7 +100,7 @@ describe('milvus checkTable', () => {
   it('refuses types, names and roles Milvus cannot take', () => {
     expect(check([...SEED_COLUMNS, col('raw', T.bytes)])).toEqual([expect.stringMatching(/column 'raw' is BYTES: Milvus has no bytes scalar type/)]);
     expect(check([...SEED_COLUMNS, col('user comment', T.str)])).toEqual([expect.stringMatching(/column name 'user comment' is not a Milvus name/)]);
-    expect(check(SEED_COLUMNS, ['id'], {}, 'source')).toEqual([expect.stringMatching(/is a sink/)]);
+    expect(check(SEED_COLUMNS, ['id'], {}, 'source')).toEqual([expect.stringMatching(/search it with VECTOR_SEARCH/)]);
     expect(check(SEED_COLUMNS, ['id'], { userName: 'root' })).toEqual(["'userName' needs 'password'"]);
   });
 });
