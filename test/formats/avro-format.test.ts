@@ -252,3 +252,31 @@ describe('avro-confluent caching', () => {
     await expect(f.encode(['a'])).rejects.toThrow(/set 'avro-confluent.subject'/);
   });
 });
+
+describe('avro-confluent credentials', () => {
+  it('are secrets by the spec, under every prefix a format is written with', async () => {
+    const { secretOptionKeys } = await import('../../src/catalog/secret-options.js');
+    const { createDefaultRegistry } = await import('../../src/daemon/default-registry.js');
+    const { modelSpecFor } = await import('../../src/providers/index.js');
+    const secrets = secretOptionKeys({ registry: createDefaultRegistry(), modelSpec: modelSpecFor });
+    for (const k of ['avro-confluent.basic-auth.user-info', 'key.avro-confluent.bearer-auth.token', 'value.avro-confluent.ssl.keystore.password']) {
+      expect(secrets.has(k), k).toBe(true);
+    }
+    for (const k of ['avro-confluent.url', 'avro-confluent.subject', 'avro-confluent.ssl.keystore.location']) expect(secrets.has(k), k).toBe(false);
+  });
+
+  it('come from basic-auth.user-info or from the URL, which then loses them', async () => {
+    const { registryOptions, avroConfluentFormat } = await import('../../src/formats/avro/avro-confluent-format.js');
+    const opts = (o: Record<string, string>) => resolveOptions(avroConfluentFormat.spec, o).options;
+    expect(registryOptions(opts({ url: 'http://r:8081', 'basic-auth.credentials-source': 'USER_INFO', 'basic-auth.user-info': 'u:p:w' })).basicAuth).toEqual({
+      username: 'u',
+      password: 'p:w',
+    });
+    const fromUrl = registryOptions(opts({ url: 'http://me:s%40cret@r:8081/', 'basic-auth.credentials-source': 'URL' }));
+    expect(fromUrl.basicAuth).toEqual({ username: 'me', password: 's@cret' });
+    expect(fromUrl.url).toBe('http://r:8081/');
+    expect(() => registryOptions(opts({ url: 'http://r', 'basic-auth.credentials-source': 'USER_INFO' }))).toThrow(/user-info' is not set/);
+    expect(() => registryOptions(opts({ url: 'http://r', 'bearer-auth.credentials-source': 'STATIC_TOKEN' }))).toThrow(/bearer-auth.token' is not set/);
+    expect(registryOptions(opts({ url: 'http://r', 'bearer-auth.token': 't0k' })).bearerToken).toBe('t0k');
+  });
+});

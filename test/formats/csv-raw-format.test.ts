@@ -96,9 +96,9 @@ describe('raw format', () => {
 });
 
 describe('registerFormats', () => {
-  it('registers json, raw and csv', () => {
+  it('registers json, raw, csv, avro and avro-confluent', () => {
     const r = new Registry();
     registerFormats(r);
-    expect(r.formatNames()).toEqual(['csv', 'json', 'raw']);
+    expect(r.formatNames()).toEqual(['avro', 'avro-confluent', 'csv', 'json', 'raw']);
   });
 });
