@@ -26,8 +26,10 @@ export const kafkaConnector: ConnectorFactory = {
     const client = compileClientSettings(table.options, ctx.jobId);
     const log = ctx.log.child({ table: table.name, connector: 'kafka' });
     logUnusedProperties(table, client.ignored, log);
-    const decoder = new RecordDecoder(table, tableLayout(table, options), ctx.registry);
-    return new KafkaSource({ table: table.name, options, client, decoder, log, jobId: ctx.jobId });
+    const formats = new AbortController();
+    const topic = options.topics.length === 1 && !options.topicPattern ? options.topics[0] : undefined;
+    const decoder = new RecordDecoder(table, tableLayout(table, options), ctx.registry, { log, signal: formats.signal, topic });
+    return new KafkaSource({ table: table.name, options, client, decoder, formats, log, jobId: ctx.jobId });
   },
   createSink(table: TableDefinition, ctx: ConnectorContext): Sink {
     const options = compileTableOptions(table.options, ctx.jobId);
@@ -37,8 +39,10 @@ export const kafkaConnector: ConnectorFactory = {
     const client = compileClientSettings(table.options, ctx.jobId);
     const log = ctx.log.child({ table: table.name, connector: 'kafka' });
     logUnusedProperties(table, client.ignored, log);
-    const encoder = new RecordEncoder(table, tableLayout(table, options), ctx.registry);
-    return new KafkaSink({ table: table.name, topic: options.topics[0]!, options, client, encoder, log });
+    const formats = new AbortController();
+    const topic = options.topics[0]!;
+    const encoder = new RecordEncoder(table, tableLayout(table, options), ctx.registry, { log, signal: formats.signal, topic });
+    return new KafkaSink({ table: table.name, topic, options, client, encoder, formats, log });
   },
 };
 

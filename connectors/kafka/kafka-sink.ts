@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
-import { FormatError } from '../../src/spi/format.js';
+import { FormatError, FormatUnavailableError, isPromise, type MaybePromise } from '../../src/spi/format.js';
 import type { Logger } from '../../src/spi/logger.js';
 import type { Sink } from '../../src/spi/sink.js';
 import type { Row } from '../../src/types/data-type.js';
@@ -17,6 +17,8 @@ export interface KafkaSinkConfig {
   readonly options: KafkaTableOptions;
   readonly client: ClientSettings;
   readonly encoder: RecordEncoder;
+  /** Aborted by close(): stops the formats' pending I/O (a registration that waits for the registry). */
+  readonly formats: AbortController;
   readonly log: Logger;
 }
 
@@ -42,16 +44,7 @@ export class KafkaSink implements Sink {
     if (this.#closed) throw new KafkaConnectorError('PD4305', `kafka sink '${this.#cfg.table}': write() after close()`);
     if (rows.length === 0) return;
     opts.signal.throwIfAborted();
-    const messages: Message[] = rows.map((row, i) => {
-      try {
-        return this.#cfg.encoder.encode(row);
-      } catch (err) {
-        if (err instanceof FormatError) {
-          throw new KafkaConnectorError('PD4306', `kafka sink '${this.#cfg.table}': row ${i + 1} of ${rows.length}: ${err.message}`, { cause: err });
-        }
-        throw err;
-      }
-    });
+    const messages = await this.#encode(rows, opts.signal);
     const producer = await this.#connect();
     const { producer: p } = this.#cfg.client;
     const sent = producer.send({ topic: this.#cfg.topic, messages, acks: p.acks, timeout: p.ackTimeoutMs, compression: p.compression });
@@ -65,9 +58,43 @@ export class KafkaSink implements Sink {
     }
   }
 
+  /**
+   * Rows -> messages. Synchronous for formats without I/O; a format that waits for its registry
+   * makes this one wait for the batch (bounded: one write's rows). A row that does not fit fails
+   * for good (PD4306); a registry that does not answer fails this write only (PD4310), which the
+   * runtime retries with backoff.
+   */
+  async #encode(rows: readonly Row[], signal: AbortSignal): Promise<Message[]> {
+    const table = this.#cfg.table;
+    const fail = (err: unknown, i: number): never => {
+      if (err instanceof FormatError) {
+        throw new KafkaConnectorError('PD4306', `kafka sink '${table}': row ${i + 1} of ${rows.length}: ${err.message}`, { cause: err });
+      }
+      if (err instanceof FormatUnavailableError) {
+        throw new KafkaConnectorError('PD4310', `kafka sink '${table}': ${err.message}; the write is retried`, { cause: err });
+      }
+      throw err;
+    };
+    const encoded: Array<MaybePromise<Message>> = [];
+    for (const [i, row] of rows.entries()) {
+      try {
+        const m = this.#cfg.encoder.encode(row);
+        encoded.push(isPromise(m) ? m.catch((err: unknown) => fail(err, i)) : m);
+      } catch (err) {
+        // The rows before may be waiting: their outcome no longer matters.
+        for (const e of encoded) if (isPromise(e)) e.catch(() => {});
+        fail(err, i);
+      }
+    }
+    if (!encoded.some(isPromise)) return encoded as Message[];
+    return abortable(Promise.all(encoded), signal);
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed = true;
+      this.#cfg.formats.abort();
+      await this.#cfg.encoder.close().catch((err: unknown) => this.#cfg.log.warn({ err }, 'kafka sink: closing the formats failed'));
       const producer = await this.#connecting?.catch(() => undefined);
       await producer?.disconnect().catch((err: unknown) => this.#cfg.log.warn({ err }, 'kafka sink: disconnect failed'));
     })();

@@ -10,6 +10,9 @@ import { OffsetCheckpointer, type PartitionCheckpoint } from './offset-checkpoin
 import { OffsetCommitter } from './offset-committer.js';
 import { PartitionProgressTracker } from './partition-progress.js';
 import { RecordDecodeError, type ConsumedMessage, type RecordDecoder } from './record-codec.js';
+import { FormatUnavailableError, isPromise } from '../../src/spi/format.js';
+import type { Row } from '../../src/types/data-type.js';
+import { abortableSleep, fullJitterDelay } from '../../src/util/backoff.js';
 import { StartupPositioner } from './startup-positioner.js';
 
 export interface KafkaSourceConfig {
@@ -17,6 +20,8 @@ export interface KafkaSourceConfig {
   readonly options: KafkaTableOptions;
   readonly client: ClientSettings;
   readonly decoder: RecordDecoder;
+  /** Aborted by close(): stops the formats' pending I/O (a schema fetch that waits for the registry). */
+  readonly formats: AbortController;
   readonly log: Logger;
   readonly jobId: string;
 }
@@ -33,6 +38,10 @@ export interface KafkaSourceStats {
 }
 
 type SourceState = 'created' | 'running' | 'closed';
+
+/** Backoff between attempts at a record whose format's service (a schema registry) is down. */
+const UNAVAILABLE_BASE_MS = 500;
+const UNAVAILABLE_MAX_MS = 15_000;
 
 /** How often end offsets and the group's committed offsets are asked for (lag while paused or idle). */
 const PROGRESS_REFRESH_MS = 2_000;
@@ -85,6 +94,7 @@ export class KafkaSource implements Source {
   #pushed = 0;
   #skipped = 0;
   #tombstones = 0;
+  #unavailableAttempts = 0;
 
   constructor(cfg: KafkaSourceConfig) {
     this.#cfg = cfg;
@@ -264,11 +274,18 @@ export class KafkaSource implements Source {
         leaderEpoch: msg.batchContext?.partitionLeaderEpoch,
         timestampType: msg.batchContext?.timestampType,
       };
-      let row;
+      let row: Row | undefined;
       let decodeError: KafkaConnectorError | undefined;
       try {
-        row = this.#cfg.decoder.decode(consumed);
+        const decoded = this.#cfg.decoder.decode(consumed);
+        row = isPromise(decoded) ? await this.#awaitHeartbeating(p, decoded) : decoded;
+        this.#unavailableAttempts = 0;
       } catch (err) {
+        if (err instanceof FormatUnavailableError) {
+          // Nothing is wrong with the record: read it again (this batch stops here) once the service answers.
+          await this.#waitForFormat(p, err);
+          break;
+        }
         if (err instanceof RecordDecodeError && err.skippable) {
           this.#skipped++;
           this.#log.warn(
@@ -311,6 +328,36 @@ export class KafkaSource implements Source {
       p.resolveOffset(m.offset);
     }
     if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
+  }
+
+  /**
+   * A format's service (a schema registry) is down: wait with backoff, heartbeating, then seek
+   * back so the same record is read again. Never routed, never skipped: the read heals by itself.
+   */
+  async #waitForFormat(p: EachBatchPayload, err: FormatUnavailableError): Promise<void> {
+    const attempt = this.#unavailableAttempts++;
+    const delay = fullJitterDelay(attempt, UNAVAILABLE_BASE_MS, UNAVAILABLE_MAX_MS);
+    this.#log.warn({ err: err.message, attempt: attempt + 1, retryInMs: delay, code: 'PD4310' }, 'kafka source: a format service is unavailable; the record is read again after a backoff');
+    await this.#awaitHeartbeating(p, abortableSleep(delay, this.#stop.signal).catch(() => {}));
+    const { topic, partition } = p.batch;
+    const cp = this.#checkpointer.partition(topic, partition);
+    if (cp && !this.#stop.signal.aborted) {
+      // kafkajs refetches from the record after the last one pushed.
+      this.#consumer!.seek({ topic, partition, offset: String(cp.lastTracked + 1) });
+    }
+  }
+
+  /** Waits for a promise inside eachBatch, heartbeating so the member stays in the group. */
+  async #awaitHeartbeating<T>(p: EachBatchPayload, work: Promise<T>): Promise<T> {
+    const tick = Math.min(1000, this.#cfg.client.consumer.heartbeatInterval);
+    const timer = setInterval(() => {
+      if (p.isRunning()) p.heartbeat().catch(() => {});
+    }, tick);
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** With a dead-letter topic, each record can be written there unchanged; the pipeline acks it after the broker did. */
@@ -455,6 +502,8 @@ export class KafkaSource implements Source {
       }
     } finally {
       this.#committer.close();
+      this.#cfg.formats.abort();
+      await this.#cfg.decoder.close().catch((err: unknown) => this.#log.warn({ err }, 'kafka source: closing the formats failed'));
       // After the final commit: every dead-letter write that was acked has been committed.
       await this.#deadLetters?.close();
       await this.#consumer?.disconnect().catch((err: unknown) => this.#log.warn({ err }, 'kafka source: disconnect failed'));

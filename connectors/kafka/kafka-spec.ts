@@ -26,7 +26,7 @@ const CONNECTOR: OptionSpec[] = [
     aliases: ['value.format'],
     type: { kind: 'string' },
     required: true,
-    description: "Format of the message value: 'json', 'csv', 'raw' (its options are '<format>.*' or 'value.<format>.*').",
+    description: "Format of the message value: 'json', 'csv', 'raw', 'avro', 'avro-confluent' (its options are '<format>.*' or 'value.<format>.*').",
   },
   { key: 'key.format', type: { kind: 'string' }, description: "Format of the message key (its options are 'key.<format>.*')." },
   {

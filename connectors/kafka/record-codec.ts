@@ -1,7 +1,8 @@
 import type { Message } from 'kafkajs';
 import type { TableColumn, TableDefinition } from '../../src/spi/connector.js';
 import { resolveOptions } from '../../src/spi/resolve-options.js';
-import type { Format } from '../../src/spi/format.js';
+import { FormatUnavailableError, isPromise, type Format, type FormatContext, type MaybePromise } from '../../src/spi/format.js';
+import type { Logger } from '../../src/spi/logger.js';
 import type { Registry } from '../../src/spi/registry.js';
 import type { Column, Row, Value } from '../../src/types/data-type.js';
 import { metadataReader, writeHeaders, writeTimestamp, type ConsumedRecord } from './kafka-metadata.js';
@@ -49,8 +50,15 @@ export interface BoundFormat {
   readonly ignoreParseErrors: boolean;
 }
 
+/** What the formats of one source or sink share: its logger, its close signal and its one topic. */
+export interface FormatOwner {
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly topic: string | undefined;
+}
+
 /** Finds the format in the registry, checks its options against its spec and creates it. */
-export function bindFormat(registry: Registry, choice: FormatChoice, columns: readonly Column[], role: 'key' | 'value'): BoundFormat {
+export function bindFormat(registry: Registry, choice: FormatChoice, columns: readonly Column[], role: 'key' | 'value', owner: FormatOwner): BoundFormat {
   const factory = registry.format(choice.name);
   if (!factory) {
     throw new Error(`unknown ${role} format '${choice.name}'; known formats: ${registry.formatNames().join(', ') || '(none)'}`);
@@ -59,7 +67,8 @@ export function bindFormat(registry: Registry, choice: FormatChoice, columns: re
   if (problems.length > 0) {
     throw new Error(`${role} format '${choice.name}': ${problems.map((p) => p.message.replace(/'([^']+)'/, `'${choice.name}.$1'`)).join('; ')}`);
   }
-  return { name: factory.name, format: factory.create(columns, options), ignoreParseErrors: options.get<boolean>('ignore-parse-errors') ?? false };
+  const ctx: FormatContext = { log: owner.log.child({ format: factory.name, part: role }), signal: owner.signal, part: role, topic: owner.topic };
+  return { name: factory.name, format: factory.create(columns, options, ctx), ignoreParseErrors: options.get<boolean>('ignore-parse-errors') ?? false };
 }
 
 /** A consumed record that failed to decode; `skippable` when its format has ignore-parse-errors. */
@@ -88,9 +97,9 @@ export class RecordDecoder {
   readonly #readers: ReadonlyArray<(r: ConsumedMessage, key: Row | undefined, value: Row) => Value>;
   readonly #needsKey: boolean;
 
-  constructor(table: TableDefinition, layout: KafkaTableLayout, registry: Registry) {
-    this.#value = bindFormat(registry, layout.valueFormat, layout.valueColumns, 'value');
-    this.#key = layout.keyFormat ? bindFormat(registry, layout.keyFormat, layout.keyFormatColumns, 'key') : undefined;
+  constructor(table: TableDefinition, layout: KafkaTableLayout, registry: Registry, owner: FormatOwner) {
+    this.#value = bindFormat(registry, layout.valueFormat, layout.valueColumns, 'value', owner);
+    this.#key = layout.keyFormat ? bindFormat(registry, layout.keyFormat, layout.keyFormatColumns, 'key', owner) : undefined;
     this.#valueWidth = layout.valueColumns.length;
     this.#keyWidth = layout.keyFormatColumns.length;
     const valueIndex = new Map(layout.valueColumns.map((c, i) => [c.name, i]));
@@ -119,34 +128,53 @@ export class RecordDecoder {
 
   /**
    * The row, or undefined for a record with a null value (a tombstone), which Flink's formats
-   * turn into no row, except raw, which reads it as a NULL column. Throws RecordDecodeError.
+   * turn into no row, except raw, which reads it as a NULL column. Throws RecordDecodeError for
+   * a record that cannot be read, FormatUnavailableError when a format's service is down (the
+   * same record is to be tried again). A promise only while a format waits for I/O.
    */
-  decode(r: ConsumedMessage): Row | undefined {
-    let value: Row;
+  decode(r: ConsumedMessage): MaybePromise<Row | undefined> {
+    let value: MaybePromise<Row>;
     if (r.value === null) {
       if (this.#value.name !== 'raw') return undefined;
       value = new Array<Value>(this.#valueWidth).fill(null);
     } else {
-      try {
-        value = this.#value.format.decode(r.value);
-      } catch (err) {
-        throw new RecordDecodeError('value', this.#value.ignoreParseErrors, err);
-      }
+      value = decodePart('value', this.#value, r.value);
     }
-    let key: Row | undefined;
+    let key: MaybePromise<Row> | undefined;
     if (this.#needsKey && this.#key) {
-      if (r.key === null) {
-        key = new Array<Value>(this.#keyWidth).fill(null);
-      } else {
-        try {
-          key = this.#key.format.decode(r.key);
-        } catch (err) {
-          throw new RecordDecodeError('key', this.#key.ignoreParseErrors, err);
-        }
-      }
+      key = r.key === null ? new Array<Value>(this.#keyWidth).fill(null) : decodePart('key', this.#key, r.key);
     }
+    if (isPromise(value) || (key !== undefined && isPromise(key))) {
+      return Promise.all([value, key]).then(([v, k]) => this.#assemble(r, k, v));
+    }
+    return this.#assemble(r, key, value);
+  }
+
+  #assemble(r: ConsumedMessage, key: Row | undefined, value: Row): Row {
     return this.#readers.map((read) => read(r, key, value));
   }
+
+  close(): Promise<void> {
+    return closeFormats(this.#value, this.#key);
+  }
+}
+
+/** One part through its format; a failure becomes a RecordDecodeError unless the format's service is down. */
+function decodePart(part: 'key' | 'value', bound: BoundFormat, bytes: Uint8Array): MaybePromise<Row> {
+  const wrap = (err: unknown): never => {
+    if (err instanceof FormatUnavailableError) throw err;
+    throw new RecordDecodeError(part, bound.ignoreParseErrors, err);
+  };
+  try {
+    const out = bound.format.decode(bytes);
+    return isPromise(out) ? out.catch(wrap) : out;
+  } catch (err) {
+    return wrap(err);
+  }
+}
+
+async function closeFormats(...bound: ReadonlyArray<BoundFormat | undefined>): Promise<void> {
+  for (const b of bound) await b?.format.close?.();
 }
 
 /** Table row (one value per non-virtual column) -> kafkajs message. */
@@ -158,9 +186,9 @@ export class RecordEncoder {
   readonly #timestampPosition: number | undefined;
   readonly #headersPosition: number | undefined;
 
-  constructor(table: TableDefinition, layout: KafkaTableLayout, registry: Registry) {
-    this.#value = bindFormat(registry, layout.valueFormat, layout.valueColumns, 'value');
-    this.#key = layout.keyFormat ? bindFormat(registry, layout.keyFormat, layout.keyFormatColumns, 'key') : undefined;
+  constructor(table: TableDefinition, layout: KafkaTableLayout, registry: Registry, owner: FormatOwner) {
+    this.#value = bindFormat(registry, layout.valueFormat, layout.valueColumns, 'value', owner);
+    this.#key = layout.keyFormat ? bindFormat(registry, layout.keyFormat, layout.keyFormatColumns, 'key', owner) : undefined;
     const written = table.columns.filter((c) => !c.virtual);
     const position = new Map(written.map((c, i) => [c.name, i]));
     this.#keyPositions = layout.keyColumns.map((c) => position.get(c.name)!);
@@ -172,16 +200,32 @@ export class RecordEncoder {
     }
   }
 
-  /** Throws FormatError when a value does not fit its format. */
-  encode(row: Row): Message {
+  /**
+   * Throws FormatError when a value does not fit its format, FormatUnavailableError when a
+   * format's service is down. A promise only while a format waits for I/O (a schema registration).
+   */
+  encode(row: Row): MaybePromise<Message> {
     const valueRow = this.#valuePositions.map((i) => row[i] ?? null);
     // Flink's raw format writes a NULL column as a null value (a tombstone).
-    const value = this.#value.name === 'raw' && valueRow[0] === null ? null : Buffer.from(this.#value.format.encode(valueRow));
-    const message: Message = { value };
+    const value = this.#value.name === 'raw' && valueRow[0] === null ? null : this.#value.format.encode(valueRow);
+    let key: MaybePromise<Uint8Array> | null | undefined;
     if (this.#key) {
       const keyRow = this.#keyPositions.map((i) => row[i] ?? null);
-      message.key = this.#key.name === 'raw' && keyRow[0] === null ? null : Buffer.from(this.#key.format.encode(keyRow));
+      key = this.#key.name === 'raw' && keyRow[0] === null ? null : this.#key.format.encode(keyRow);
     }
+    if ((value !== null && isPromise(value)) || (key != null && isPromise(key))) {
+      return Promise.all([value, key]).then(([v, k]) => this.#message(row, v, k));
+    }
+    return this.#message(row, value as Uint8Array | null, key as Uint8Array | null | undefined);
+  }
+
+  close(): Promise<void> {
+    return closeFormats(this.#value, this.#key);
+  }
+
+  #message(row: Row, value: Uint8Array | null, key: Uint8Array | null | undefined): Message {
+    const message: Message = { value: value === null ? null : Buffer.from(value) };
+    if (key !== undefined) message.key = key === null ? null : Buffer.from(key);
     if (this.#timestampPosition !== undefined) {
       const ts = writeTimestamp(row[this.#timestampPosition] ?? null);
       if (ts !== undefined) message.timestamp = ts;

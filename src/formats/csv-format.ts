@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from '../spi/config-spec.js';
-import { FormatError, type Format, type FormatFactory } from '../spi/format.js';
+import { FormatError, type SyncFormat, type SyncFormatFactory } from '../spi/format.js';
 import { assertNever, type Column, type DataType, type Value } from '../types/data-type.js';
 import { parseCsvRecord, writeCsvRecord, type CsvDialect } from './csv-line.js';
 import {
@@ -15,7 +15,7 @@ import {
 import { formatTimestampText, parseDateText, parseTimeText, parseTimestampText } from './temporal-text.js';
 
 /** Flink's 'csv' format: one CSV line per message, fields by position. */
-export const csvFormat: FormatFactory = {
+export const csvFormat: SyncFormatFactory = {
   name: 'csv',
   summary: 'One CSV line per message; fields by position (Flink csv).',
   spec: {
@@ -34,7 +34,7 @@ export const csvFormat: FormatFactory = {
       },
     ],
   },
-  create(columns: readonly Column[], options: ResolvedOptions): Format {
+  create(columns: readonly Column[], options: ResolvedOptions): SyncFormat {
     const dialect: CsvDialect = {
       delimiter: oneChar('field-delimiter', options.get<string>('field-delimiter') ?? ','),
       quote: options.get<boolean>('disable-quote-character') ? undefined : oneChar('quote-character', options.get<string>('quote-character') ?? '"'),

@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from '../spi/config-spec.js';
-import type { Format, FormatFactory } from '../spi/format.js';
+import type { SyncFormat, SyncFormatFactory } from '../spi/format.js';
 import type { Column, DataType } from '../types/data-type.js';
 import { createJsonDecoder } from './json-decoder.js';
 import { createJsonEncoder, type MapNullKeyMode } from './json-encoder.js';
@@ -7,7 +7,7 @@ import { typeName } from './scalar-text.js';
 import type { TimestampStandard } from './temporal-text.js';
 
 /** Flink's 'json' format: one JSON object per message, fields by column name. */
-export const jsonFormat: FormatFactory = {
+export const jsonFormat: SyncFormatFactory = {
   name: 'json',
   summary: 'One JSON object per message; fields matched by column name, nested ROW/ARRAY/MAP (Flink json).',
   spec: {
@@ -56,7 +56,7 @@ export const jsonFormat: FormatFactory = {
       },
     ],
   },
-  create(columns: readonly Column[], options: ResolvedOptions): Format {
+  create(columns: readonly Column[], options: ResolvedOptions): SyncFormat {
     if (options.get<boolean>('fail-on-missing-field') && options.get<boolean>('ignore-parse-errors')) {
       throw new Error("json: 'fail-on-missing-field' and 'ignore-parse-errors' cannot both be true");
     }

@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from '../spi/config-spec.js';
-import type { Format, FormatFactory } from '../spi/format.js';
+import type { SyncFormat, SyncFormatFactory } from '../spi/format.js';
 import { FormatError } from '../spi/format.js';
 import type { Column } from '../types/data-type.js';
 import { charsetByName, SUPPORTED_CHARSETS } from './charset.js';
@@ -10,7 +10,7 @@ import { preview, typeName } from './scalar-text.js';
  * column. Flink maps a NULL value to a Kafka null value (tombstone) both ways; the Format
  * contract has no null, so the Kafka connector does that part.
  */
-export const rawFormat: FormatFactory = {
+export const rawFormat: SyncFormatFactory = {
   name: 'raw',
   summary: 'The whole message as one STRING or BYTES column (Flink raw).',
   spec: {
@@ -29,7 +29,7 @@ export const rawFormat: FormatFactory = {
       },
     ],
   },
-  create(columns: readonly Column[], options: ResolvedOptions): Format {
+  create(columns: readonly Column[], options: ResolvedOptions): SyncFormat {
     if (columns.length !== 1) {
       throw new Error(`raw: the format needs exactly one physical column, got ${columns.length} (${columns.map((c) => c.name).join(', ')})`);
     }

@@ -6,7 +6,7 @@ import { csvFormat } from '../../src/formats/csv-format.js';
 import { rawFormat } from '../../src/formats/raw-format.js';
 import { registerFormats } from '../../src/formats/register-formats.js';
 import type { Column, DataType } from '../../src/types/data-type.js';
-import type { FormatFactory } from '../../src/spi/format.js';
+import type { SyncFormatFactory } from '../../src/spi/format.js';
 
 const str: DataType = { kind: 'STRING', nullable: true };
 const int: DataType = { kind: 'INT', nullable: true };
@@ -14,7 +14,7 @@ const bool: DataType = { kind: 'BOOLEAN', nullable: true };
 const ts: DataType = { kind: 'TIMESTAMP', precision: 3, nullable: true };
 const bytesType: DataType = { kind: 'BYTES', nullable: true };
 
-function make(factory: FormatFactory, columns: Column[], options: Record<string, string> = {}) {
+function make(factory: SyncFormatFactory, columns: Column[], options: Record<string, string> = {}) {
   const { options: resolved, problems } = resolveOptions(factory.spec, options);
   expect(problems).toEqual([]);
   return factory.create(columns, resolved);
@@ -96,9 +96,9 @@ describe('raw format', () => {
 });
 
 describe('registerFormats', () => {
-  it('registers json, raw and csv', () => {
+  it('registers json, raw, csv, avro and avro-confluent', () => {
     const r = new Registry();
     registerFormats(r);
-    expect(r.formatNames()).toEqual(['csv', 'json', 'raw']);
+    expect(r.formatNames()).toEqual(['avro', 'avro-confluent', 'csv', 'json', 'raw']);
   });
 });
