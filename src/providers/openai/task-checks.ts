@@ -20,7 +20,7 @@ export function checkColumns(model: ModelDefinition, task: OpenAITask): string[]
   return problems;
 }
 
-const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format'];
+const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format', 'response-schema'];
 const EMBEDDINGS_ONLY = ['dimension', 'max-batch-size'];
 
 /** Portable jobs may carry options of the other task; Flink ignores them, we say so once. */
