@@ -74,6 +74,11 @@ function fillModel(m: Snapshot, labels: ModelLabels, x: JobModelStats): void {
   m.modelTokens.inc({ ...labels, type: 'input' }, s.promptTokens);
   m.modelTokens.inc({ ...labels, type: 'output' }, s.completionTokens);
   if (s.cost !== undefined) m.modelCost.inc(labels, s.cost);
+  if (s.cache) {
+    m.modelCacheHits.inc(labels, s.cache.hits);
+    m.modelCacheMisses.inc(labels, s.cache.misses);
+    m.modelCacheEvictions.inc(labels, s.cache.evictions);
+  }
   if (x.limiter) fillLimiter(m, labels, x.limiter);
 }
 
