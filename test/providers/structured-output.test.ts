@@ -101,6 +101,15 @@ describe('providerView', () => {
     expect(providerView(model, localProvider)).toEqual({ model, problems: [] });
   });
 
+  it('takes one typed column as structured only with response-format = json_schema, and says so', () => {
+    const plain = defineModel(openAIProvider, OPENAI, { outputs: [col('score', DOUBLE)] });
+    const view = providerView(plain, openAIProvider);
+    expect(view.model).toBe(plain);
+    expect(openAIProvider.checkSchema(view.model).join('; ')).toMatch(/not score DOUBLE \(for one typed column, set 'response-format' = 'json_schema'/);
+    const typed = defineModel(openAIProvider, { ...OPENAI, 'response-format': 'json_schema' }, { outputs: [col('score', DOUBLE)] });
+    expect(openAIProvider.checkSchema(providerView(typed, openAIProvider).model)).toEqual([]);
+  });
+
   it('keeps schema names to what OpenAI accepts', () => {
     expect(schemaName('a.b c')).toBe('a_b_c');
     expect(schemaName('x'.repeat(80))).toHaveLength(64);
