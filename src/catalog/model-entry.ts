@@ -1,5 +1,6 @@
 import type { CreateModelNode, OptionNode } from '../sql/ast/index.js';
 import { canIgnoreRows } from '../providers/failure-decision.js';
+import { providerView } from '../providers/structured-output.js';
 import type { ErrorHandlingStrategy, FallbackStrategy } from '../providers/shared-model-options.js';
 import { ERROR_COLUMN_TYPES, ERROR_COLUMNS, errorColumnOf, errorColumnTypeFits, physicalOutputs } from '../spi/error-columns.js';
 import type { ResolvedOptions } from '../spi/config-spec.js';
@@ -65,8 +66,10 @@ export function modelEntry(src: ModelSource, catalog: Catalog, ctx: CatalogConte
   checkErrorColumns(node, name, options, sink);
   if (sink.count === start) {
     // The provider judges the physical outputs only: the error columns belong to the framework.
-    const physical = { ...definition, outputs: physicalOutputs(outputs) };
-    for (const problem of provider.checkSchema(physical)) sink.error('PD2010', `model '${name}': ${problem}`, at);
+    // A structured model (typed OUTPUT columns) is judged as the provider will see it: one STRING answer.
+    const view = providerView({ ...definition, outputs: physicalOutputs(outputs) }, provider);
+    const problems = view.problems.length > 0 ? view.problems : provider.checkSchema(view.model);
+    for (const problem of problems) sink.error('PD2010', `model '${name}': ${problem}`, at);
   }
   return { kind: 'model', name, temporary: node.temporary, node, inputs, outputs, provider, definition, written: src.written, rawOptions: raw, optionNodes: src.optionNodes };
 }

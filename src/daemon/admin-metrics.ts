@@ -75,6 +75,11 @@ function fillModel(m: Snapshot, labels: ModelLabels, x: JobModelStats): void {
   m.modelTokens.inc({ ...labels, type: 'input' }, s.promptTokens);
   m.modelTokens.inc({ ...labels, type: 'output' }, s.completionTokens);
   if (s.cost !== undefined) m.modelCost.inc(labels, s.cost);
+  if (s.cache) {
+    m.modelCacheHits.inc(labels, s.cache.hits);
+    m.modelCacheMisses.inc(labels, s.cache.misses);
+    m.modelCacheEvictions.inc(labels, s.cache.evictions);
+  }
   if (s.limiter) fillLimiter(m, labels, s.limiter);
 }
 

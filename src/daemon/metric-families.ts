@@ -67,7 +67,7 @@ export function createMetricFamilies(registry: Registry) {
     modelRetries: counter('predictd_model_retries_total', 'Attempts after the first, throttled ones included.', MODEL),
     modelErrors: counter(
       'predictd_model_errors_total',
-      'Failed attempts by kind, one per row attempt: throttled (429), timeout (client-timeout ran out), malformed (a 2xx answer that could not be read), transient (other retryable: 5xx, resets), fatal (other 4xx).',
+      'Failed attempts by kind, one per row attempt: throttled (429), timeout (client-timeout ran out), malformed (a 2xx answer that could not be read, or that did not conform to a structured OUTPUT), transient (other retryable: 5xx, resets), fatal (other 4xx).',
       [...MODEL, 'kind'],
     ),
     modelRowTimeouts: counter('predictd_model_row_timeouts_total', "Rows whose per-row timeout ran out (the error strategy decided what became of them).", MODEL),
@@ -77,6 +77,13 @@ export function createMetricFamilies(registry: Registry) {
       'What the reported tokens cost at the model\'s cost.input-per-1m-tokens and cost.output-per-1m-tokens, in the currency those are given in; only for priced models.',
       MODEL,
     ),
+    modelCacheHits: counter(
+      'predictd_model_cache_hits_total',
+      'Rows answered by the response cache (a stored answer, or an identical call in flight) without a call of their own; only for models with cache.enabled.',
+      MODEL,
+    ),
+    modelCacheMisses: counter('predictd_model_cache_misses_total', 'Rows of a model with cache.enabled that had to call the model.', MODEL),
+    modelCacheEvictions: counter('predictd_model_cache_evictions_total', 'Cached answers evicted to stay within cache.max-entries (least recently used first).', MODEL),
     limiterRate: gauge('predictd_limiter_requests_per_minute', "Requests per minute the model's quota allows now (lowered after a 429, raised back slowly).", MODEL),
     limiterQueued: gauge('predictd_limiter_queued', "Requests waiting for the model's quota.", MODEL),
     limiterPausedUntil: gauge('predictd_limiter_paused_until_timestamp_seconds', "Until when a Retry-After pauses the model's quota (seconds since the epoch); 0 when not paused.", MODEL),

@@ -7,4 +7,5 @@ export const PROVIDER_ERROR_CODES = {
   PD4205: 'the model function or its shared rate limiter was closed while a call was waiting',
   PD4206: "a row got no answer within ML_PREDICT's per-row timeout (all attempts and waits together); the error strategy decided",
   PD4207: 'a model answered 2xx with a body it could not read (not JSON, an HTML page, missing fields), after retry-num retries or under FAILOVER',
+  PD4208: "a structured-output model's answer did not conform to its typed OUTPUT columns (not JSON, a missing or extra property, a value of the wrong type), after retry-num retries or under FAILOVER",
 } as const;

@@ -11,6 +11,9 @@ import type {
 } from '../spi/model-provider.js';
 import { ModelCallError } from '../spi/model-provider.js';
 import type { Column, Value } from '../types/data-type.js';
+import { compileAnswerReader, NonConformingAnswerError, type AnswerReader } from './answer-reader.js';
+import { modelIdentity, ResponseCache, type CacheStats } from './response-cache.js';
+import { providerView } from './structured-output.js';
 import { assertNever } from '../types/data-type.js';
 import { AttemptTimeoutError, attemptRunner, type AttemptRunner } from './attempt.js';
 import { asCallError, type CallResult } from './call-result.js';
@@ -53,7 +56,7 @@ export interface ModelStats {
   readonly retries: number;
   /** Attempts that ran out of `client-timeout` (also counted in transientErrors). */
   readonly attemptTimeouts: number;
-  /** 2xx answers that could not be read (also counted in transientErrors). */
+  /** 2xx answers that could not be read, or did not conform to a structured OUTPUT (also counted in transientErrors). */
   readonly malformedAnswers: number;
   /** Rows whose per-row `timeout` ran out. */
   readonly rowTimeouts: number;
@@ -64,6 +67,8 @@ export interface ModelStats {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly totalTokens: number;
+  /** The response cache's counters; present when `cache.enabled` is true. */
+  readonly cache?: CacheStats;
   /**
    * What the reported tokens cost at the model's `cost.input-per-1m-tokens` and
    * `cost.output-per-1m-tokens`, in the user's currency; absent when the model has no price.
@@ -80,7 +85,7 @@ export interface BoundModelFunction extends ModelFunction {
   stats(): ModelStats;
 }
 
-type MutableStats = { -readonly [K in Exclude<keyof ModelStats, 'limiter'>]-?: Exclude<ModelStats[K], undefined> };
+type MutableStats = { -readonly [K in Exclude<keyof ModelStats, 'limiter' | 'cache'>]-?: Exclude<ModelStats[K], undefined> };
 
 /**
  * Wraps a provider's ModelClient with everything plugins must not do themselves: admission through
@@ -105,9 +110,13 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
   if (hasErrorColumns && !canIgnoreRows(policy)) {
     throw modelConfigError(model, "error metadata columns need an error-handling-strategy that lets rows go (IGNORE, or RETRY with retry-fallback-strategy IGNORE)");
   }
-  const providerModel: ModelDefinition = hasErrorColumns ? { ...model, outputs: physical } : model;
-  const problems = factory.checkSchema(providerModel);
+  // A structured model's provider sees one STRING answer; the framework reads it into the typed columns.
+  const view = providerView(hasErrorColumns ? { ...model, outputs: physical } : model, factory);
+  const providerModel = view.model;
+  const problems = view.problems.length > 0 ? view.problems : factory.checkSchema(providerModel);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
+  // Compiled once per model, never per row.
+  const reader = providerModel.structured ? compileAnswerReader(physical) : undefined;
   const log = opts.log.child({ model: model.name, provider: model.provider });
   const client = factory.create(providerModel, { log });
   let lease: LimiterLease;
@@ -118,6 +127,7 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
     throw err;
   }
   const clock = opts.clock ?? systemClock;
+  const cache = policy.cache ? new ResponseCache(modelIdentity(model), policy.cache, clock) : undefined;
   return new BoundModel({
     name: model.name,
     outputs: hasErrorColumns ? model.outputs : undefined,
@@ -128,6 +138,8 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
     clock,
     random: opts.random ?? Math.random,
     requestDuration: opts.requestDuration,
+    reader,
+    cache,
   });
 }
 
@@ -142,7 +154,12 @@ interface BoundModelParts {
   readonly clock: Clock;
   readonly random: () => number;
   readonly requestDuration: RequestDurationObservers | undefined;
+  /** Reads a structured model's answer text into its typed columns. */
+  readonly reader: AnswerReader | undefined;
+  readonly cache: ResponseCache | undefined;
 }
+
+type Rows = readonly (readonly Value[])[];
 
 /** Why a row's loop stopped short of an answer. */
 interface RowFailureInfo {
@@ -167,6 +184,8 @@ class BoundModel implements BoundModelFunction {
   readonly #attempt: AttemptRunner;
   readonly #batcher: MicroBatcher | undefined;
   readonly #meter: RequestMeter;
+  readonly #reader: AnswerReader | undefined;
+  readonly #cache: ResponseCache | undefined;
   readonly #stats: MutableStats = {
     rows: 0,
     requests: 0,
@@ -198,6 +217,8 @@ class BoundModel implements BoundModelFunction {
     this.#log = parts.log;
     this.#clock = parts.clock;
     this.#random = parts.random;
+    this.#reader = parts.reader;
+    this.#cache = parts.cache;
     this.#attempt = attemptRunner(parts.clock, parts.policy.attemptTimeoutMs);
     this.#meter = new RequestMeter(parts.clock, parts.requestDuration, () => this.#stats.requests++);
     const callBatch = client.callBatch?.bind(client);
@@ -207,7 +228,36 @@ class BoundModel implements BoundModelFunction {
     }
   }
 
-  async predict(inputs: readonly Value[], opts: PredictOptions): Promise<PredictOutcome> {
+  predict(inputs: readonly Value[], opts: PredictOptions): Promise<PredictOutcome> {
+    const cache = this.#cache;
+    return cache ? this.#predictCached(cache, inputs, opts) : this.#predict(inputs, opts, undefined);
+  }
+
+  /**
+   * A row through the cache: a fresh stored answer, or the answer of an identical row in flight,
+   * is this row's answer without a call; else this row calls and stores what it got. Only an
+   * answer is stored: a row let go (error columns included) or failed stores nothing, and a row
+   * that waited on it makes its own call.
+   */
+  async #predictCached(cache: ResponseCache, inputs: readonly Value[], opts: PredictOptions): Promise<PredictOutcome> {
+    if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
+    opts.signal.throwIfAborted();
+    let own: PredictOutcome | undefined;
+    const { rows, shared } = await cache.answer(cache.keyOf(inputs), opts.signal, async () => {
+      let answered: Rows | undefined;
+      own = await this.#predict(inputs, opts, (r) => (answered = r));
+      return answered;
+    });
+    if (own) return own;
+    if (shared && rows) {
+      this.#stats.rows++;
+      return { ok: true, rows };
+    }
+    cache.countMiss();
+    return this.#predict(inputs, opts, undefined);
+  }
+
+  async #predict(inputs: readonly Value[], opts: PredictOptions, onAnswer: ((rows: Rows) => void) | undefined): Promise<PredictOutcome> {
     const { signal, timeoutMs } = opts;
     if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
     signal.throwIfAborted();
@@ -223,11 +273,21 @@ class BoundModel implements BoundModelFunction {
         // Counted when started: a row that times out mid-attempt reports the attempt it was on.
         attempts++;
         const result = await this.#dispatch(inputs, rowSignal, attempts > 1, budget);
+        let error: ModelCallError;
         if (result.ok) {
-          this.#recordSuccess(result.response);
-          return { ok: true, rows: this.#layout(result.response.rows) };
+          const read = this.#read(result.response);
+          if (!(read instanceof NonConformingAnswerError)) {
+            this.#recordSuccess(result.response);
+            const rows = this.#layout(read);
+            onAnswer?.(rows);
+            return { ok: true, rows };
+          }
+          // Its tokens were spent all the same.
+          this.#recordUsage(result.response);
+          error = read;
+        } else {
+          error = result.error;
         }
-        const { error } = result;
         lastError = error;
         this.#count(error);
         const decision = decideFailure(this.policy, error.kind, retries);
@@ -239,7 +299,7 @@ class BoundModel implements BoundModelFunction {
               error.retryAfterMs ?? Math.max(this.policy.backoff.baseMs, backoffDelay(this.policy.backoff, throttleStreak, this.#random));
             throttleStreak++;
             // The limiter holds the whole quota back for the pause: no sleep of our own.
-            this.#lease.throttled(pause, result.permit);
+            this.#lease.throttled(pause, result.ok ? undefined : result.permit);
             break;
           }
           case 'transient':
@@ -272,7 +332,7 @@ class BoundModel implements BoundModelFunction {
     if (error.kind === 'throttled') s.throttled++;
     else if (error.kind === 'fatal') s.fatalErrors++;
     else s.transientErrors++;
-    if (error instanceof MalformedAnswerError) s.malformedAnswers++;
+    if (error instanceof MalformedAnswerError || error instanceof NonConformingAnswerError) s.malformedAnswers++;
     else if (error instanceof AttemptTimeoutError) s.attemptTimeouts++;
   }
 
@@ -308,6 +368,18 @@ class BoundModel implements BoundModelFunction {
     }
   }
 
+  /** A structured model's answers read into the typed columns (or why one does not conform); other models' rows as they are. */
+  #read(response: ModelResponse): Rows | NonConformingAnswerError {
+    const reader = this.#reader;
+    if (!reader) return response.rows;
+    try {
+      return response.rows.map((row) => reader(row[0] ?? null));
+    } catch (err) {
+      if (err instanceof NonConformingAnswerError) return err;
+      throw err;
+    }
+  }
+
   /** The provider's rows in the declared OUTPUT layout: error columns NULL on success. */
   #layout(rows: readonly (readonly Value[])[]): readonly (readonly Value[])[] {
     const outputs = this.#outputs;
@@ -315,8 +387,12 @@ class BoundModel implements BoundModelFunction {
   }
 
   #recordSuccess(response: ModelResponse): void {
+    this.#stats.succeeded++;
+    this.#recordUsage(response);
+  }
+
+  #recordUsage(response: ModelResponse): void {
     const s = this.#stats;
-    s.succeeded++;
     const usage = response.usage;
     if (usage) {
       s.promptTokens += usage.promptTokens;
@@ -330,7 +406,15 @@ class BoundModel implements BoundModelFunction {
   #giveUp(action: 'ignore' | 'fail', info: RowFailureInfo): PredictOutcome {
     const { cause, error, attempts, retries } = info;
     const code: PredictErrorCode =
-      cause === 'row-timeout' ? 'PD4206' : error instanceof MalformedAnswerError ? 'PD4207' : retries > 0 ? 'PD4204' : 'PD4203';
+      cause === 'row-timeout'
+        ? 'PD4206'
+        : error instanceof NonConformingAnswerError
+          ? 'PD4208'
+          : error instanceof MalformedAnswerError
+            ? 'PD4207'
+            : retries > 0
+              ? 'PD4204'
+              : 'PD4203';
     const message =
       cause === 'row-timeout'
         ? `model '${this.model}': no answer within the per-row timeout of ${info.timeoutMs} ms (${attempts} attempts${error ? `; last error: ${error.message}` : ''})`
@@ -361,7 +445,8 @@ class BoundModel implements BoundModelFunction {
 
   stats(): ModelStats {
     const { cost, ...counts } = this.#stats;
-    return Object.freeze({ ...(this.policy.cost ? { ...counts, cost } : counts), limiter: this.#lease.state() });
+    const cache = this.#cache?.stats();
+    return Object.freeze({ ...counts, ...(this.policy.cost ? { cost } : {}), ...(cache ? { cache } : {}), limiter: this.#lease.state() });
   }
 
   async close(): Promise<void> {

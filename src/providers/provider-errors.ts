@@ -13,8 +13,8 @@ export function modelConfigError(model: { readonly name: string }, problem: stri
   return new ProviderConfigError('PD4201', `model '${model.name}': ${problem}`);
 }
 
-/** PD4203 not retried, PD4204 retries exhausted, PD4206 per-row timeout, PD4207 malformed answer. */
-export type PredictErrorCode = 'PD4203' | 'PD4204' | 'PD4206' | 'PD4207';
+/** PD4203 not retried, PD4204 retries exhausted, PD4206 per-row timeout, PD4207 malformed answer, PD4208 an answer off the OUTPUT schema. */
+export type PredictErrorCode = 'PD4203' | 'PD4204' | 'PD4206' | 'PD4207' | 'PD4208';
 
 /**
  * The error inside a failed PredictOutcome (and the `error-string` column): which model, what

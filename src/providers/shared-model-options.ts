@@ -126,6 +126,29 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
         '`predictd_model_cost_total` and `cost` in the model stats of `GET /jobs`. Unset (both): no cost is reported.',
     },
     {
+      key: 'cache.enabled',
+      type: { kind: 'boolean' },
+      default: 'false',
+      description:
+        'Answer identical inputs from a response cache instead of calling the model again. The key is the model (provider, OUTPUT ' +
+        'columns and every option that can change an answer; not the rate-limit, retry, timeout, cost and cache options) plus the row\'s ' +
+        'input; identical inputs in flight share one call. Only answers are cached, never errors. Worth it for repeated inputs of a ' +
+        'deterministic model (`temperature` 0, a classifier, embeddings); with sampling on, a cached row repeats one sample. Per bound ' +
+        'model: a job restart starts empty.',
+    },
+    {
+      key: 'cache.max-entries',
+      type: { kind: 'int', min: 1 },
+      default: '10000',
+      description: 'Answers the cache holds; beyond it the least recently used one is evicted (counted in `predictd_model_cache_evictions_total`).',
+    },
+    {
+      key: 'cache.ttl',
+      type: { kind: 'duration', positive: true },
+      default: '1h',
+      description: "How long a cached answer is used after it was stored, e.g. '10 min', '1h', '1d'. An expired answer is fetched again.",
+    },
+    {
       key: 'cost.output-per-1m-tokens',
       type: { kind: 'double', min: 0 },
       description: 'Price of one million output (completion) tokens, in the same currency as `cost.input-per-1m-tokens`.',
@@ -162,7 +185,17 @@ export interface ModelPolicy {
   readonly limits: RateLimits;
   /** Prices per token (per million divided out), when either `cost.*` option is set. */
   readonly cost?: ModelCostRates;
+  /** The response cache, when `cache.enabled` is true. */
+  readonly cache?: ResponseCachePolicy;
 }
+
+export interface ResponseCachePolicy {
+  readonly maxEntries: number;
+  readonly ttlMs: number;
+}
+
+export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+export const DEFAULT_CACHE_TTL_MS = 3_600_000;
 
 /** What one input and one output token cost, in the user's currency. */
 export interface ModelCostRates {
@@ -190,7 +223,19 @@ export function compileModelPolicy(options: ResolvedOptions): ModelPolicy {
       maxConcurrent: options.get<number>('rate-limit.max-concurrent'),
     }),
     ...costRatesOf(options),
+    ...cachePolicyOf(options),
   });
+}
+
+/** Off unless `cache.enabled` is true: a cache changes what a repeated input costs and answers, so it is opted into. */
+function cachePolicyOf(options: ResolvedOptions): { cache?: ResponseCachePolicy } {
+  if (options.get<boolean>('cache.enabled') !== true) return {};
+  return {
+    cache: Object.freeze({
+      maxEntries: options.get<number>('cache.max-entries') ?? DEFAULT_CACHE_MAX_ENTRIES,
+      ttlMs: options.get<number>('cache.ttl') ?? DEFAULT_CACHE_TTL_MS,
+    }),
+  };
 }
 
 /**

@@ -9,6 +9,22 @@ export interface ModelDefinition {
   readonly inputs: readonly Column[];
   readonly outputs: readonly Column[];
   readonly options: ResolvedOptions;
+  /**
+   * Set by the framework when the model's OUTPUT is typed (several columns, or `response-format` =
+   * `json_schema`): the provider then sees one STRING output, asks for an answer in this shape
+   * and returns the answer's text; the framework validates it into the typed columns.
+   */
+  readonly structured?: StructuredOutputRequest;
+}
+
+/** A JSON answer the framework asks a provider for (output-json-schema.ts derives it from the OUTPUT columns). */
+export interface StructuredOutputRequest {
+  /** The schema's name as OpenAI's `json_schema.name` takes it: [A-Za-z0-9_-], at most 64 characters. */
+  readonly name: string;
+  /** A JSON Schema object (type object, one property per OUTPUT column). */
+  readonly schema: Readonly<Record<string, unknown>>;
+  /** The schema as a system-prompt instruction, for APIs without a schema field. */
+  readonly instruction: string;
 }
 
 export interface TokenUsage {
@@ -82,6 +98,11 @@ export interface ModelProviderFactory {
   readonly spec: ConfigSpec;
   /** Schema rules (e.g. one STRING input, one STRING or ARRAY<FLOAT> output); returns problems. */
   checkSchema(model: ModelDefinition): readonly string[];
+  /**
+   * How the provider carries `ModelDefinition.structured`: 'native' in a schema field of its API,
+   * 'prompt' in the system prompt. Absent: typed OUTPUT columns are rejected for its models.
+   */
+  readonly structuredOutput?: 'native' | 'prompt';
   create(model: ModelDefinition, ctx: ProviderContext): ModelClient;
 }
 

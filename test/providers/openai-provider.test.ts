@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ModelPredictError, ProviderConfigError, openAIProvider } from '../../src/providers/index.js';
+import { compileConfig } from '../../src/providers/openai/openai-provider.js';
+import { chatBody } from '../../src/providers/openai/chat-body.js';
+import { providerView } from '../../src/providers/structured-output.js';
 import { defaultEmbedding, OpenAIEmulator } from '../emulators/openai-emulator.js';
 import { col, defineModel, expectOk, FLOAT_ARRAY, never, useProviderHarness } from './helpers.js';
 
@@ -286,5 +289,31 @@ describe('openai provider: hung attempts and garbage answers', () => {
     expect(first.ok ? '' : first.error.message).toMatch(/^model 'm': malformed answer: status 200, content-type text\/html; charset=utf-8: not JSON; body: "<html><head><title>502 Bad Gateway/);
     const second = await html.predict(['x'], { signal: never() });
     expect(second.ok ? '' : second.error.message).toMatch(/status 200, content-type application\/json: not JSON; body: "\{\\"id\\": \\"chatcmpl-trunc\\"/);
+  });
+});
+
+describe('openai provider: structured output', () => {
+  const typed = [col('risk', { kind: 'DOUBLE', nullable: false } as const), col('reason')];
+
+  it('sends a strict json_schema response_format derived from the OUTPUT columns, with no json_object', async () => {
+    h.emu = await OpenAIEmulator.start({ apiKeys: [KEY], respond: () => '{"risk": 0.1, "reason": "ok"}' });
+    const fn = bind(chatModel({ 'response-format': 'json_schema' }, { outputs: typed }));
+    expect(expectOk(await fn.predict(['x'], { signal: never() }))).toEqual([[0.1, 'ok']]);
+    const body = h.emu.recorded.at(-1)!.body as Record<string, unknown>;
+    expect(body['response_format']).toMatchObject({ type: 'json_schema', json_schema: { name: 'm', strict: true, schema: { required: ['risk', 'reason'] } } });
+  });
+
+  it('asks DeepSeek, which has no json_schema, with json_object and the schema in the system prompt', () => {
+    const model = defineModel(openAIProvider, { provider: 'deepseek', endpoint: 'https://api.deepseek.com/v1/chat/completions', 'api-key': KEY, model: 'deepseek-chat' }, { outputs: typed });
+    const config = compileConfig(providerView(model, openAIProvider).model);
+    const body = chatBody(config, 'x');
+    expect(body['response_format']).toEqual({ type: 'json_object' });
+    const system = (body['messages'] as { content: string }[])[0]!.content;
+    expect(system).toMatch(/^You are a helpful assistant\.\n\nAnswer with one JSON object and nothing else .*"required":\["risk","reason"\]/);
+  });
+
+  it('rejects typed OUTPUT columns an embeddings model cannot fill', () => {
+    const model = defineModel(openAIProvider, { provider: 'openai', endpoint: 'https://api.openai.com/v1/embeddings', 'api-key': KEY, model: 'e' }, { outputs: typed });
+    expect(openAIProvider.checkSchema(providerView(model, openAIProvider).model).join('; ')).toMatch(/embeddings task produces exactly one ARRAY<FLOAT>/);
   });
 });

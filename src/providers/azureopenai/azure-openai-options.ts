@@ -79,6 +79,7 @@ export const AZURE_OPENAI_SPEC: ConfigSpec = Object.freeze({
     fromOpenAI('n'),
     fromOpenAI('seed'),
     fromOpenAI('response-format'),
+    fromOpenAI('response-schema'),
     fromOpenAI('dimension'),
     {
       key: 'max-batch-size',

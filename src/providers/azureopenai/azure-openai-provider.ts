@@ -2,7 +2,7 @@ import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContex
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { isEmbeddingTask } from '../model-tasks.js';
 import { parseEndpoint, type OpenAITask } from '../openai/endpoint.js';
-import { DEFAULT_SYSTEM_PROMPT } from '../openai/openai-options.js';
+import { chatFormat } from '../openai/chat-format.js';
 import { checkColumns, warnIgnoredOptions } from '../openai/task-checks.js';
 import { modelConfigError } from '../provider-errors.js';
 import { createAzureOpenAIClient, type AzureOpenAIClientConfig } from './azure-openai-client.js';
@@ -12,6 +12,7 @@ export const azureOpenAIProvider: ModelProviderFactory = Object.freeze({
   names: Object.freeze(['azureopenai']),
   summary: 'Azure OpenAI Service: chat completions and embeddings of a deployment, `api-key` auth',
   spec: AZURE_OPENAI_SPEC,
+  structuredOutput: 'native',
   checkSchema,
   create,
 });
@@ -96,7 +97,7 @@ export function compileAzureConfig(model: ModelDefinition): AzureOpenAIClientCon
     query,
     apiKey,
     model: o.get<string>('model'),
-    systemPrompt: o.get<string>('system-prompt') ?? DEFAULT_SYSTEM_PROMPT,
+    ...chatFormat(model),
     temperature: o.get<number>('temperature'),
     topP: o.get<number>('top-p'),
     stop: stop === undefined ? undefined : stop.split(',').filter((s) => s.length > 0),
@@ -104,7 +105,6 @@ export function compileAzureConfig(model: ModelDefinition): AzureOpenAIClientCon
     presencePenalty: o.get<number>('presence-penalty'),
     n: o.get<number>('n'),
     seed: o.get<number>('seed'),
-    responseFormat: o.get<'text' | 'json_object'>('response-format'),
     dimension: o.get<number>('dimension'),
     maxBatchSize: o.get<number>('max-batch-size') ?? AZURE_MAX_BATCH,
   });

@@ -13,6 +13,7 @@ export const bedrockProvider: ModelProviderFactory = Object.freeze({
   names: Object.freeze(['bedrock']),
   summary: 'Amazon Bedrock Runtime: InvokeModel (Titan Embeddings, Titan Text, Anthropic Claude) and Converse, SigV4-signed',
   spec: BEDROCK_SPEC,
+  structuredOutput: 'prompt',
   checkSchema,
   create,
 });
@@ -143,7 +144,7 @@ export function compileBedrockConfig(model: ModelDefinition): BedrockClientConfi
     format,
     auth,
     generation: Object.freeze({
-      systemPrompt: o.get<string>('system-prompt') || undefined,
+      systemPrompt: withInstruction(o.get<string>('system-prompt') || undefined, model.structured?.instruction),
       temperature: o.get<number>('temperature'),
       topP: o.get<number>('top-p'),
       topK: o.get<number>('top-k'),
@@ -152,4 +153,10 @@ export function compileBedrockConfig(model: ModelDefinition): BedrockClientConfi
       dimension: dimension === undefined ? undefined : Number(dimension),
     }),
   });
+}
+
+/** Bedrock's bodies have no schema field: a structured model's schema goes in the system prompt, after the user's. */
+function withInstruction(systemPrompt: string | undefined, instruction: string | undefined): string | undefined {
+  if (instruction === undefined) return systemPrompt;
+  return systemPrompt ? `${systemPrompt}\n\n${instruction}` : instruction;
 }

@@ -29,6 +29,8 @@ export interface GoogleAIClientConfig {
   readonly maxTokens?: number | undefined;
   readonly dimension?: number | undefined;
   readonly embeddingTaskType?: string | undefined;
+  /** Typed structured output: `generationConfig.responseSchema` (with `responseMimeType` application/json). */
+  readonly responseSchema?: Readonly<Record<string, unknown>> | undefined;
   readonly maxBatchSize: number;
 }
 
@@ -123,6 +125,10 @@ class GeminiGenerateClient extends GoogleClientBase implements ModelClient {
     if (c.topK !== undefined) generation['topK'] = c.topK;
     if (c.maxTokens !== undefined) generation['maxOutputTokens'] = c.maxTokens;
     if (c.stop?.length) generation['stopSequences'] = [...c.stop];
+    if (c.responseSchema !== undefined) {
+      generation['responseMimeType'] = 'application/json';
+      generation['responseSchema'] = c.responseSchema;
+    }
     if (Object.keys(generation).length > 0) body['generationConfig'] = generation;
     return body;
   }

@@ -1,6 +1,7 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { isEmbeddingTask } from '../model-tasks.js';
+import { toGeminiSchema, type JsonSchema } from '../output-json-schema.js';
 import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
 import { createGoogleAIClient, type GoogleAIClientConfig } from './googleai-client.js';
@@ -14,6 +15,7 @@ export const googleAIProvider: ModelProviderFactory = Object.freeze({
   names: Object.freeze(['googleai']),
   summary: 'Google AI Gemini API: generateContent and embedContent / batchEmbedContents, `x-goog-api-key` auth',
   spec: GOOGLE_AI_SPEC,
+  structuredOutput: 'native',
   checkSchema,
   create,
 });
@@ -95,6 +97,7 @@ export function compileGoogleConfig(model: ModelDefinition): GoogleAIClientConfi
     maxTokens: o.get<number>('max-tokens'),
     dimension: o.get<number>('dimension'),
     embeddingTaskType: o.get<string>('embedding-task-type'),
+    responseSchema: model.structured ? toGeminiSchema(model.structured.schema as unknown as JsonSchema) : undefined,
     maxBatchSize: o.get<number>('max-batch-size') ?? GOOGLE_MAX_BATCH,
   });
 }

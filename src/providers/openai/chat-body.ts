@@ -1,4 +1,4 @@
-import type { ModelResponse, TokenUsage } from '../../spi/model-provider.js';
+import type { ModelResponse, StructuredOutputRequest, TokenUsage } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { AnswerShapeError } from '../malformed-answer.js';
 
@@ -15,6 +15,8 @@ export interface ChatSettings {
   readonly n?: number | undefined;
   readonly seed?: number | undefined;
   readonly responseFormat?: 'text' | 'json_object' | undefined;
+  /** Typed structured output: sent as a strict `json_schema` response format (wins over `responseFormat`). */
+  readonly structured?: StructuredOutputRequest | undefined;
   /** Merged into the body first: the settings above win over it. */
   readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
 }
@@ -47,7 +49,8 @@ export function chatBody(c: ChatSettings, input: string): Record<string, unknown
   if (c.presencePenalty !== undefined) body['presence_penalty'] = c.presencePenalty;
   if (c.n !== undefined) body['n'] = c.n;
   if (c.seed !== undefined) body['seed'] = c.seed;
-  if (c.responseFormat !== undefined) body['response_format'] = { type: c.responseFormat };
+  if (c.structured !== undefined) body['response_format'] = jsonSchemaFormat(c.structured);
+  else if (c.responseFormat !== undefined) body['response_format'] = { type: c.responseFormat };
   return body;
 }
 
@@ -65,6 +68,11 @@ export function chatBodyText(c: ChatSettings): (input: string) => string {
   const head = whole.slice(0, at);
   const tail = whole.slice(at + marker.length);
   return (input) => head + JSON.stringify(input) + tail;
+}
+
+/** OpenAI's strict structured-output format (wire-formats §1.2): the answer is guaranteed to match the schema. */
+function jsonSchemaFormat(s: StructuredOutputRequest): Record<string, unknown> {
+  return { type: 'json_schema', json_schema: { name: s.name, strict: true, schema: s.schema } };
 }
 
 /** One output row per choice, in choice order, with the completion's usage; AnswerShapeError when the body is not a completion. */

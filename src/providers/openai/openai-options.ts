@@ -101,9 +101,21 @@ export const OPENAI_SPEC: ConfigSpec = Object.freeze({
     },
     {
       key: 'response-format',
-      type: { kind: 'enum', values: ['text', 'json_object'] },
+      type: { kind: 'enum', values: ['text', 'json_object', 'json_schema'] },
       aliases: ['responseFormat', 'response_format'],
-      description: "Chat: `json_object` asks for JSON (the prompt must mention JSON, or the server answers 400).",
+      description:
+        'Chat: `json_object` asks for JSON (the prompt must mention JSON, or the server answers 400). `json_schema` asks for typed ' +
+        'structured output: the JSON Schema derived from the OUTPUT columns (or `response-schema`) is sent as ' +
+        '`response_format: {type: json_schema, json_schema: {name, strict: true, schema}}` and each answer is validated into the ' +
+        'typed columns. Several OUTPUT columns imply `json_schema`.',
+    },
+    {
+      key: 'response-schema',
+      type: { kind: 'string' },
+      aliases: ['responseSchema', 'response_schema'],
+      description:
+        'Chat, structured output: a JSON Schema object sent instead of the one derived from the OUTPUT columns (e.g. to add ' +
+        '`description`s or `enum`s); its properties must be exactly the OUTPUT columns. Answers are still validated against the columns.',
     },
     {
       key: 'dimension',

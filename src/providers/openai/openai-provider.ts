@@ -3,7 +3,8 @@ import { hasOptionRefs } from '../../spi/option-refs.js';
 import { modelConfigError } from '../provider-errors.js';
 import { parseEndpoint, resolveTask, type OpenAITask, type ParsedEndpoint } from './endpoint.js';
 import { createOpenAIClient, type OpenAIClientConfig } from './openai-client.js';
-import { DEFAULT_SYSTEM_PROMPT, OPENAI_SPEC } from './openai-options.js';
+import { chatFormat } from './chat-format.js';
+import { OPENAI_SPEC } from './openai-options.js';
 import { checkColumns, warnIgnoredOptions } from './task-checks.js';
 
 /** DashScope (Model Studio) embeddings accept at most 10 inputs per request (wire-formats §2.3). */
@@ -16,6 +17,7 @@ export const openAIProvider: ModelProviderFactory = Object.freeze({
   names: Object.freeze(['openai', 'openai-compat', 'bailian', 'qwen', 'deepseek']),
   summary: 'OpenAI wire format: OpenAI, Alibaba Model Studio (DashScope compatible mode), DeepSeek and any OpenAI-compatible server',
   spec: OPENAI_SPEC,
+  structuredOutput: 'native',
   checkSchema,
   create,
 });
@@ -72,7 +74,7 @@ export function compileConfig(model: ModelDefinition): OpenAIClientConfig {
     baseURL: parsed.baseURL,
     query: parsed.query,
     apiKey,
-    systemPrompt: o.get<string>('system-prompt') ?? DEFAULT_SYSTEM_PROMPT,
+    ...chatFormat(model),
     temperature: o.get<number>('temperature'),
     topP: o.get<number>('top-p'),
     stop: stop === undefined ? undefined : stop.split(',').filter((s) => s.length > 0),
@@ -80,7 +82,6 @@ export function compileConfig(model: ModelDefinition): OpenAIClientConfig {
     presencePenalty: o.get<number>('presence-penalty'),
     n: o.get<number>('n'),
     seed: o.get<number>('seed'),
-    responseFormat: o.get<'text' | 'json_object'>('response-format'),
     dimension: o.get<number>('dimension'),
     maxBatchSize: o.get<number>('max-batch-size') ?? defaultMaxBatch(model.provider, parsed),
     extraBody: extra ?? {},

@@ -12,7 +12,10 @@ export function checkColumns(model: ModelDefinition, task: OpenAITask): string[]
   }
   if (task === 'chat') {
     if (outputs.length !== 1 || !isStringLike(outputs[0]!.type)) {
-      problems.push(`the chat task produces exactly one STRING output column, not ${describeColumns(outputs)}`);
+      problems.push(
+        `the chat task produces exactly one STRING output column, not ${describeColumns(outputs)} ` +
+          "(for one typed column, set 'response-format' = 'json_schema'; several columns are structured output by themselves)",
+      );
     }
   } else if (outputs.length !== 1 || !isFloatArray(outputs[0]!.type)) {
     problems.push(`the embeddings task produces exactly one ARRAY<FLOAT> (or ARRAY<DOUBLE>) output column, not ${describeColumns(outputs)}`);
@@ -20,7 +23,7 @@ export function checkColumns(model: ModelDefinition, task: OpenAITask): string[]
   return problems;
 }
 
-const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format'];
+const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format', 'response-schema'];
 const EMBEDDINGS_ONLY = ['dimension', 'max-batch-size'];
 
 /** Portable jobs may carry options of the other task; Flink ignores them, we say so once. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bedrockProvider } from '../../../src/providers/bedrock/bedrock-provider.js';
+import { bedrockProvider, compileBedrockConfig } from '../../../src/providers/bedrock/bedrock-provider.js';
+import { providerView } from '../../../src/providers/structured-output.js';
 import { compileJob } from '../../../src/daemon/compile-job.js';
 import { specToMarkdown } from '../../../src/providers/spec-to-markdown.js';
 import { BedrockEmulator } from '../../emulators/bedrock-emulator.js';
@@ -248,5 +249,25 @@ describe('bedrock provider: seed 003 SQL', () => {
 describe('bedrock provider: docs', () => {
   it('docs/providers-cloud.md carries the options table generated from the spec', async () => {
     expect(await cloudDocsOptionsBlock('bedrock')).toBe(specToMarkdown(bedrockProvider.spec));
+  });
+});
+
+describe('bedrock provider: structured output', () => {
+  it('has no schema field, so the schema goes in the system prompt, after the user one', () => {
+    const model = defineModel(
+      bedrockProvider,
+      {
+        provider: 'bedrock',
+        endpoint: 'https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1:0/converse',
+        aws_access_key_id: 'AKIDEXAMPLE',
+        aws_secret_access_key: 'secret',
+        'system-prompt': 'Rate credit risk.',
+      },
+      { outputs: [col('risk', { kind: 'DOUBLE', nullable: true }), col('reason')] },
+    );
+    const view = providerView(model, bedrockProvider);
+    expect(view.problems).toEqual([]);
+    expect(bedrockProvider.checkSchema(view.model)).toEqual([]);
+    expect(compileBedrockConfig(view.model).generation.systemPrompt).toMatch(/^Rate credit risk\.\n\nAnswer with one JSON object and nothing else .*"required":\["risk","reason"\]/);
   });
 });

@@ -214,3 +214,24 @@ describe('googleai provider: docs', () => {
     expect(await cloudDocsOptionsBlock('googleai')).toBe(specToMarkdown(googleAIProvider.spec));
   });
 });
+
+describe('googleai provider: structured output', () => {
+  it('sends the OUTPUT columns as responseSchema and the framework reads the JSON answer into typed columns', async () => {
+    h.emu = await GoogleAIEmulator.start({ apiKeys: [KEY], respond: (r) => JSON.stringify({ risk: 0.5, reason: `about ${r.user}` }) });
+    const model = defineModel(
+      googleAIProvider,
+      { provider: 'googleai', endpoint: h.emu.url('gemini-2.0-flash', 'generateContent'), 'api-key': KEY },
+      { outputs: [col('risk', { kind: 'DOUBLE', nullable: false }), col('reason', STRING)] },
+    );
+    expect(expectOk(await bind(model).predict(['loans'], { signal: never() }))).toEqual([[0.5, 'about loans']]);
+    expect((h.emu.recorded.at(-1)!.body as { generationConfig: unknown }).generationConfig).toEqual({
+      responseMimeType: 'application/json',
+      responseSchema: {
+        type: 'OBJECT',
+        properties: { risk: { type: 'NUMBER' }, reason: { type: 'STRING', nullable: true } },
+        required: ['risk', 'reason'],
+        propertyOrdering: ['risk', 'reason'],
+      },
+    });
+  });
+});
