@@ -42,7 +42,8 @@ export class MeasuredProcess {
     const dir = await mkdtemp(join(tmpdir(), 'predictd-bench-'));
     await mkdir(join(dir, 'jobs'));
     for (const [name, sql] of Object.entries(jobs)) await writeFile(join(dir, 'jobs', name), sql);
-    return MeasuredProcess.#spawn(dir, ['bin/predictd.js', 'run', '--jobs', join(dir, 'jobs')], {
+    // BENCH_CPU_PROF=<dir>: the daemon writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+    return MeasuredProcess.#spawn(dir, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), 'bin/predictd.js', 'run', '--jobs', join(dir, 'jobs')], {
       PREDICTD_ADMIN_PORT: '0',
       PREDICTD_LOG_LEVEL: 'info',
       ...env,
