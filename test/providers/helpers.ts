@@ -65,6 +65,44 @@ export function resolveFor(factory: ModelProviderFactory, options: Record<string
 }
 
 /** Backoff sleeps shortened to 5 ms; deadlines and the limiter still run on real time. */
+/**
+ * Virtual time that moves only when the test says (synchronously): scheduled timers fire in due
+ * order when `advance` passes them, and a backoff sleep advances the clock by its length (kept in
+ * `sleeps`). For code on `Clock` without promise chains to settle; virtual-clock.ts is the async kind.
+ */
+export function steppedClock(): Clock & { sleeps: number[]; advance(ms: number): void } {
+  let now = 0;
+  const timers: { at: number; fire: () => void }[] = [];
+  const fireDue = () => {
+    timers.sort((a, b) => a.at - b.at);
+    while (timers.length > 0 && timers[0]!.at <= now) timers.shift()!.fire();
+  };
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: (ms, signal) => {
+      sleeps.push(ms);
+      now += ms;
+      fireDue();
+      return abortableSleep(0, signal);
+    },
+    schedule: (ms, fire) => {
+      const timer = { at: now + ms, fire };
+      timers.push(timer);
+      return timer;
+    },
+    cancel: (timer) => {
+      const i = timers.indexOf(timer as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    advance: (ms) => {
+      now += ms;
+      fireDue();
+    },
+  };
+}
+
 export const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal), schedule: systemClock.schedule, cancel: systemClock.cancel };
 
 export function expectOk(outcome: PredictOutcome): readonly (readonly unknown[])[] {

@@ -7,7 +7,7 @@ import { decideFailure } from '../../src/providers/failure-decision.js';
 import { bodySnippet, malformedAnswer } from '../../src/providers/malformed-answer.js';
 import { makeRedactor } from '../../src/providers/openai/openai-errors.js';
 import { responseHeaders } from '../../src/providers/response-headers.js';
-import { captureLogger, col, defineModel, never, STRING } from './helpers.js';
+import { captureLogger, col, defineModel, never, steppedClock, STRING } from './helpers.js';
 
 type Script = (inputs: readonly Value[], call: number) => ModelResponse | Error;
 
@@ -168,40 +168,6 @@ describe('micro-batching', () => {
   });
 });
 
-/** Virtual time: deadlines fire when the test advances the clock, and backoff sleeps advance it. */
-function virtualClock(): Clock & { sleeps: number[]; advance(ms: number): void } {
-  let now = 0;
-  const timers: { at: number; fire: () => void }[] = [];
-  const fireDue = () => {
-    timers.sort((a, b) => a.at - b.at);
-    while (timers.length > 0 && timers[0]!.at <= now) timers.shift()!.fire();
-  };
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: (ms, signal) => {
-      sleeps.push(ms);
-      now += ms;
-      fireDue();
-      return abortableSleep(0, signal);
-    },
-    schedule: (ms, fire) => {
-      const timer = { at: now + ms, fire };
-      timers.push(timer);
-      return timer;
-    },
-    cancel: (timer) => {
-      const i = timers.indexOf(timer as (typeof timers)[number]);
-      if (i >= 0) timers.splice(i, 1);
-    },
-    advance: (ms) => {
-      now += ms;
-      fireDue();
-    },
-  };
-}
-
 /** A client whose scripted answer `hang` never settles and ignores its signal; the signals it got are kept. */
 function hangingProvider(script: (call: number) => ModelResponse | Error | 'hang') {
   const signals: AbortSignal[] = [];
@@ -245,7 +211,7 @@ describe('client-timeout (per attempt)', () => {
   it('aborts a hung attempt, even one that ignores its signal, and retries it as a transient failure', async () => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = hangingProvider((n) => (n === 0 ? 'hang' : ok('second try')));
-    const clock = virtualClock();
+    const clock = steppedClock();
     const fn = bind(p, { 'retry-backoff-base-interval': '100ms' }, clock);
     const pending = fn.predict(['x'], { signal: never() });
     await vi.waitFor(() => expect(p.calls()).toBe(1));
@@ -261,7 +227,7 @@ describe('client-timeout (per attempt)', () => {
   it("reads a bare number as seconds (Confluent's <provider>.client_timeout)", async () => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = hangingProvider(() => 'hang');
-    const clock = virtualClock();
+    const clock = steppedClock();
     const fn = bind(p, { 'openai.client_timeout': '2', 'retry-num': '0' }, clock);
     const pending = fn.predict(['x'], { signal: never() });
     await vi.waitFor(() => expect(p.calls()).toBe(1));
@@ -361,7 +327,7 @@ describe('per-row timeout', () => {
   ] as const)('under %s (fallback %s) is decided as %s (PD4206), retries and waits included', async (strategy, fallback, action) => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = hangingProvider(() => 'hang');
-    const clock = virtualClock();
+    const clock = steppedClock();
     const fn = bind(p, { 'error-handling-strategy': strategy, 'retry-fallback-strategy': fallback, 'client-timeout': '1s', 'retry-backoff-base-interval': '200ms' }, clock);
     const pending = fn.predict(['x'], { signal: never(), timeoutMs: 2_500 });
     await vi.waitFor(() => expect(p.calls()).toBe(1));
@@ -384,7 +350,7 @@ describe('per-row timeout', () => {
   it('does not spend the budget while the row waits out a 429 pause: throttling never fails a row', async () => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = hangingProvider(() => new ModelCallError('throttled', 'slow down', { status: 429, retryAfterMs: 60_000 }));
-    const clock = virtualClock();
+    const clock = steppedClock();
     const fn = bind(p, { 'retry-fallback-strategy': 'IGNORE' }, clock);
     const stop = new AbortController();
     let settled = false;

@@ -1,36 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/providers/clock.js';
 import { RowBudget } from '../../src/providers/row-budget.js';
-
-/** Virtual time: timers fire when the test advances the clock. */
-function virtualClock(): Clock & { advance(ms: number): void } {
-  let now = 0;
-  const timers: { at: number; fire: () => void }[] = [];
-  return {
-    now: () => now,
-    sleep: () => Promise.resolve(),
-    schedule: (ms, fire) => {
-      const timer = { at: now + ms, fire };
-      timers.push(timer);
-      return timer;
-    },
-    cancel: (timer) => {
-      const i = timers.indexOf(timer as (typeof timers)[number]);
-      if (i >= 0) timers.splice(i, 1);
-    },
-    advance: (ms) => {
-      now += ms;
-      for (const t of timers.filter((x) => x.at <= now)) {
-        timers.splice(timers.indexOf(t), 1);
-        t.fire();
-      }
-    },
-  };
-}
+import { steppedClock } from './helpers.js';
 
 describe('RowBudget', () => {
   it('spends the per-row timeout only outside quota waits', () => {
-    const clock = virtualClock();
+    const clock = steppedClock();
     const budget = new RowBudget(clock, 1_000);
     clock.advance(400);
     budget.pause();
@@ -45,7 +19,7 @@ describe('RowBudget', () => {
   });
 
   it('adds up the running time between many short quota waits', () => {
-    const clock = virtualClock();
+    const clock = steppedClock();
     const budget = new RowBudget(clock, 1_000);
     for (const [run, wait] of [[300, 100], [300, 50]]) {
       clock.advance(run!);
@@ -61,7 +35,7 @@ describe('RowBudget', () => {
   });
 
   it('aborts with the parent reason on a hard stop, which is not an expiry', () => {
-    const clock = virtualClock();
+    const clock = steppedClock();
     const parent = new AbortController();
     const budget = new RowBudget(clock, 1_000, parent.signal);
     const reason = new Error('hard stop');
