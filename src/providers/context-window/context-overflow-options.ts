@@ -56,14 +56,14 @@ export function compileContextOverflow(options: ResolvedOptions): ContextOverflo
 }
 
 /** Which end of the text a truncating action keeps, or 'skip'. */
-export function overflowCut(action: ContextOverflowAction): 'keep-start' | 'keep-end' | 'skip' {
+export function overflowCut(action: ContextOverflowAction): 'start' | 'end' | 'skip' {
   switch (action) {
     case 'truncated-tail':
     case 'truncated-tail-log':
-      return 'keep-start';
+      return 'start';
     case 'truncated-head':
     case 'truncated-head-log':
-      return 'keep-end';
+      return 'end';
     case 'skipped':
     case 'skipped-log':
       return 'skip';

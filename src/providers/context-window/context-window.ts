@@ -21,7 +21,7 @@ export class ContextWindow {
   /** Tokens left for the row's text once the system prompt is counted (at least 1). */
   readonly #budget: number;
   readonly #systemPromptTokens: number;
-  readonly #cut: 'keep-start' | 'keep-end' | 'skip';
+  readonly #cut: 'start' | 'end' | 'skip';
   readonly #warning: OverflowWarning | undefined;
   #overflows = 0;
 
@@ -53,8 +53,9 @@ export class ContextWindow {
       tokens: this.#systemPromptTokens + tokens,
       tokenizer: tokenizer.name,
     });
-    if (this.#cut === 'skip') return undefined;
-    const kept = tokenizer.cut(text, budget, this.#cut === 'keep-start' ? 'start' : 'end');
+    const cut = this.#cut;
+    if (cut === 'skip') return undefined;
+    const kept = tokenizer.cut(text, budget, cut);
     const out = inputs.slice();
     out[0] = kept;
     return out;
