@@ -1,5 +1,6 @@
 // The benchmark suite of issue 9: P1..P5 against the real Kafka broker of the tests and the
-// OpenAI-wire emulator, predictd in its own process. Prints one table per figure, writes
+// OpenAI-wire emulator, predictd in its own process; P6 (with --flink) runs the same datagen job
+// on Apache Flink 2.1's MiniCluster beside predictd's. Prints one table per figure, writes
 // bench/results/<figure>.json and docs/benchmarks/*.svg, and updates docs/benchmarks.md.
 // Usage: npm run bench [-- --only P1,P3] [--quick] [--stall-seconds 300] [--flink]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,13 +12,14 @@ import { p2Overhead } from './figures/p2-overhead.js';
 import { p3RateLimit } from './figures/p3-rate-limit.js';
 import { p4EmbeddingBatching } from './figures/p4-embedding-batching.js';
 import { p5Memory } from './figures/p5-memory.js';
+import { p6FlinkSideBySide } from './figures/p6-flink-side-by-side.js';
 import { markdownTable, replaceBlock } from './support/docs-block.js';
 import type { BenchContext, Figure, FigureResult } from './support/figure.js';
 import { KafkaBench } from './support/kafka-bench.js';
 import { buildPredictd } from './support/measured-process.js';
 import { renderChart } from './support/svg-chart.js';
 
-const FIGURES: readonly Figure[] = [p1LittlesLaw, p2Overhead, p3RateLimit, p4EmbeddingBatching, p5Memory];
+const FIGURES: readonly Figure[] = [p1LittlesLaw, p2Overhead, p3RateLimit, p4EmbeddingBatching, p5Memory, p6FlinkSideBySide];
 const DOC = 'docs/benchmarks.md';
 
 const { values } = parseArgs({
@@ -30,10 +32,15 @@ const { values } = parseArgs({
 });
 const quick = values.quick ?? false;
 const only = values.only?.split(',').map((s) => s.trim().toUpperCase());
-const unknown = only?.filter((id) => id !== 'P6' && !FIGURES.some((f) => f.id === id)) ?? [];
+const unknown = only?.filter((id) => !FIGURES.some((f) => f.id === id)) ?? [];
 if (unknown.length > 0) throw new Error(`unknown figure ${unknown.join(', ')}: choose from ${FIGURES.map((f) => f.id).join(', ')}`);
-const selected = FIGURES.filter((f) => !only || only.includes(f.id));
+// P6 needs Java 17 + Maven and Flink's jars (downloaded once): it runs only with --flink, which
+// adds it to the default set (with --only, it must be named there too).
+const wanted = FIGURES.filter((f) => !only || only.includes(f.id));
+const selected = wanted.filter((f) => f.id !== 'P6' || values.flink);
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+if (selected.length < wanted.length) console.log("P6 (side by side with Apache Flink 2.1) skipped: it needs Java 17 + Maven and downloads Flink's jars once; add --flink to run it.");
+if (selected.length === 0) process.exit(0);
 
 log('building predictd (npm run build): the figures measure the compiled daemon, as it is shipped');
 await buildPredictd();
@@ -47,9 +54,6 @@ try {
     log(`${figure.id}: ${figure.title}${quick ? ' (quick)' : ''}`);
     const result = await figure.run(ctx);
     await record(figure, result, { loadBefore, loadAfter: loadavg(), seconds: Math.round((Date.now() - started) / 1000) });
-  }
-  if (values.flink || only?.includes('P6')) {
-    console.log('\nP6 (side by side with Apache Flink 2.1 on a MiniCluster) is not implemented yet: see docs/benchmarks.md.');
   }
 } finally {
   await kafka.close();

@@ -24,7 +24,7 @@ export interface FigureResult {
 }
 
 export interface Figure {
-  readonly id: 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+  readonly id: 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6';
   readonly title: string;
   run(ctx: BenchContext): Promise<FigureResult>;
 }
