@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { Logger } from '../../src/spi/logger.js';
-import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext } from '../../src/spi/source.js';
+import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext, TransactionalProgress } from '../../src/spi/source.js';
 import type { ClientSettings } from './client-settings.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
@@ -14,6 +14,7 @@ import { FormatUnavailableError, isPromise } from '../../src/spi/format.js';
 import type { Row } from '../../src/types/data-type.js';
 import { abortableSleep, fullJitterDelay } from '../../src/util/backoff.js';
 import { StartupPositioner } from './startup-positioner.js';
+import { TransactionalOffsets } from './transactional-offsets.js';
 
 export interface KafkaSourceConfig {
   readonly table: string;
@@ -74,6 +75,8 @@ export class KafkaSource implements Source {
   readonly #committer: OffsetCommitter;
   readonly #positioner: StartupPositioner | undefined;
   readonly #deadLetters: DeadLetterWriter | undefined;
+  /** Exactly-once: the sink commits the offsets in its transactions; the committer stays idle. */
+  #txn: TransactionalOffsets | undefined;
   readonly errorTolerance: ErrorTolerance;
   readonly #stop = new AbortController();
   #state: SourceState = 'created';
@@ -100,7 +103,7 @@ export class KafkaSource implements Source {
     this.#cfg = cfg;
     this.#log = cfg.log;
     this.#kafka = new Kafka({ ...cfg.client.kafka, logLevel: logLevel.INFO, logCreator: kafkajsLogCreator(cfg.log) });
-    this.#checkpointer = new OffsetCheckpointer(() => this.#committer.request());
+    this.#checkpointer = new OffsetCheckpointer(() => (this.#txn ? this.#txn.progressed() : this.#committer.request()));
     this.#committer = new OffsetCommitter(this.#checkpointer, cfg.log);
     this.#positioner = StartupPositioner.needed(cfg.options) ? new StartupPositioner(() => this.#adminClient(), cfg.options) : undefined;
     this.errorTolerance = cfg.options.errorTolerance;
@@ -126,7 +129,7 @@ export class KafkaSource implements Source {
       tombstones: this.#tombstones,
       deadLettered: this.#deadLetters?.written ?? 0,
       staleAcks: this.#checkpointer.staleAcks,
-      commits: this.#committer.commits,
+      commits: this.#txn?.commits ?? this.#committer.commits,
       commitFailures: this.#committer.failures,
     };
   }
@@ -134,7 +137,8 @@ export class KafkaSource implements Source {
   async run(ctx: SourceContext): Promise<void> {
     if (this.#state !== 'created') throw new KafkaConnectorError('PD4305', `kafka source '${this.#cfg.table}': run() called while ${this.#state}`);
     this.#state = 'running';
-    this.#ctx = ctx;
+    // Exactly-once: a commit that waits for a consistent cut holds reading like a full window.
+    this.#ctx = this.#txn ? { ...ctx, flow: this.#txn.flow(ctx.flow) } : ctx;
     const settled = new Promise<void>((resolve, reject) => (this.#settle = { resolve, reject }));
     const onAbort = () => this.#beginStop();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -151,6 +155,12 @@ export class KafkaSource implements Source {
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  transactionalProgress(): TransactionalProgress {
+    if (this.#state !== 'created') throw new KafkaConnectorError('PD4305', `kafka source '${this.#cfg.table}': exactly-once must be set up before run()`);
+    this.#txn ??= new TransactionalOffsets(this.#checkpointer, this.#cfg.options.groupId, (err) => this.#fail(err));
+    return this.#txn;
   }
 
   close(): Promise<void> {
@@ -207,7 +217,9 @@ export class KafkaSource implements Source {
         (partitions ?? []).map((partition) => ({ topic, partition })),
       );
       const dropped = this.#checkpointer.unacked();
+      const uncommitted = dropped + this.#checkpointer.pending().length;
       const epoch = this.#checkpointer.assign(assignment);
+      this.#reassignedExactlyOnce(uncommitted);
       this.#log.info(
         { epoch, memberId: e.payload.memberId, partitions: assignment.map((a) => `${a.topic}[${a.partition}]`), unackedOfPreviousEpoch: dropped },
         'kafka source: partitions assigned',
@@ -215,17 +227,37 @@ export class KafkaSource implements Source {
       if (this.#stop.signal.aborted || this.#flowPause) this.#pauseTopics();
     });
     // The outgoing generation can still commit while the group prepares the rebalance.
-    consumer.on(events.REBALANCING, () => this.#committer.request());
+    consumer.on(events.REBALANCING, () => {
+      if (this.#txn) void this.#txn.end('rebalance');
+      else this.#committer.request();
+    });
     consumer.on(events.CRASH, (e) => {
       const { error, restart } = e.payload;
       // kafkajs has already left the group: nothing of this member may be committed any more.
+      const uncommitted = this.#checkpointer.unacked() + this.#checkpointer.pending().length;
       this.#checkpointer.revokeAll();
+      this.#reassignedExactlyOnce(uncommitted);
       if (restart) {
         this.#log.warn({ err: error }, 'kafka source: the consumer crashed; kafkajs restarts it and the group reassigns the partitions');
         return;
       }
       this.#fail(new KafkaConnectorError('PD4302', `kafka source '${this.#cfg.table}': the consumer crashed and will not restart: ${error.message}`, { cause: error }));
     });
+  }
+
+  /**
+   * Exactly-once after the assignment changed: records of the old one still in the pipeline would
+   * be written in a later transaction while their partitions are read again from the committed
+   * offsets, here or by another member. Unless all was committed, the pipeline restarts instead.
+   */
+  #reassignedExactlyOnce(uncommitted: number): void {
+    if (!this.#txn || this.#txn.reassigned(uncommitted)) return;
+    this.#fail(
+      new KafkaConnectorError(
+        'PD4313',
+        `kafka source '${this.#cfg.table}': exactly-once: the partitions were reassigned with ${uncommitted} records not committed; the pipeline restarts from the committed offsets`,
+      ),
+    );
   }
 
   async #eachBatch(p: EachBatchPayload): Promise<void> {
@@ -426,7 +458,8 @@ export class KafkaSource implements Source {
     }
     if (heartbeatError !== undefined) {
       this.#log.info({ err: (heartbeatError as Error).message }, 'kafka source: the group is rebalancing; committing acked progress before rejoining');
-      await this.#committer.flush();
+      if (this.#txn) await this.#txn.end('rebalance');
+      else await this.#committer.flush();
       throw heartbeatError;
     }
   }
@@ -497,8 +530,13 @@ export class KafkaSource implements Source {
         // kafkajs misbehaves when disconnected while still joining (#1639): let the start finish
         // first, within one request timeout (a broker that does not answer must not hang close()).
         await withTimeout(this.#starting, this.#cfg.client.kafka.requestTimeout ?? 30_000);
-        const complete = await this.#committer.flush();
-        this.#log.info({ complete, ...this.stats }, 'kafka source: final commit done');
+        if (this.#txn) {
+          await this.#txn.end('close');
+          this.#log.info({ ...this.stats }, 'kafka source: the last transaction ended');
+        } else {
+          const complete = await this.#committer.flush();
+          this.#log.info({ complete, ...this.stats }, 'kafka source: final commit done');
+        }
       }
     } finally {
       this.#committer.close();
