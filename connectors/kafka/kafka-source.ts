@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../src/spi/logger.js';
 import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext, TransactionalProgress } from '../../src/spi/source.js';
 import type { ClientSettings } from './client-settings.js';
@@ -10,7 +10,7 @@ import { OffsetCheckpointer, type PartitionCheckpoint } from './offset-checkpoin
 import { OffsetCommitter } from './offset-committer.js';
 import { PartitionProgressTracker } from './partition-progress.js';
 import { RecordDecodeError, type ConsumedMessage, type RecordDecoder } from './record-codec.js';
-import { FormatUnavailableError, isPromise } from '../../src/spi/format.js';
+import { FormatUnavailableError, isPromise, type MaybePromise } from '../../src/spi/format.js';
 import type { Row } from '../../src/types/data-type.js';
 import { abortableSleep, fullJitterDelay } from '../../src/util/backoff.js';
 import { StartupPositioner } from './startup-positioner.js';
@@ -287,79 +287,96 @@ export class KafkaSource implements Source {
         await this.#waitForFlow(p);
         if (!live()) break;
       }
-      const offset = Number(m.offset);
       taken++;
-      if (offset <= cp.lastTracked) {
-        // Already pushed in this epoch (kafkajs fetched it again): its ack is on its way.
-        p.resolveOffset(m.offset);
-        continue;
-      }
-      const msg = m as typeof m & { batchContext?: BatchContext };
-      const consumed: ConsumedMessage = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset,
-        timestamp: m.timestamp,
-        key: m.key,
-        value: m.value,
-        headers: m.headers,
-        leaderEpoch: msg.batchContext?.partitionLeaderEpoch,
-        timestampType: msg.batchContext?.timestampType,
-      };
-      let row: Row | undefined;
-      let decodeError: KafkaConnectorError | undefined;
-      try {
-        const decoded = this.#cfg.decoder.decode(consumed);
-        row = isPromise(decoded) ? await this.#awaitHeartbeating(p, decoded) : decoded;
-        this.#unavailableAttempts = 0;
-      } catch (err) {
-        if (err instanceof FormatUnavailableError) {
-          // Nothing is wrong with the record: read it again (this batch stops here) once the service answers.
-          await this.#waitForFormat(p, err);
-          break;
-        }
-        if (err instanceof RecordDecodeError && err.skippable) {
-          this.#skipped++;
-          this.#log.warn(
-            { topic: batch.topic, partition: batch.partition, offset, err: err.message },
-            'kafka source: record skipped: it cannot be decoded (ignore-parse-errors)',
-          );
-          this.#checkpointer.track(cp, offset).ack();
-          p.resolveOffset(m.offset);
-          continue;
-        }
-        decodeError = new KafkaConnectorError(
-          'PD4301',
-          `kafka source '${this.#cfg.table}': cannot decode the record at topic '${batch.topic}', partition ${batch.partition}, offset ${offset}: ${(err as Error).message}` +
-            " (set '<format>.ignore-parse-errors' = 'true' to skip such records, or 'errors.tolerance' = 'all' to route them)",
-          { cause: err },
-        );
-      }
-      const tracked = this.#checkpointer.track(cp, offset);
-      const handle = {
-        ack: () => tracked.ack(),
-        nack: (error: Error) => {
-          this.#log.warn(
-            { topic: batch.topic, partition: batch.partition, offset, err: error.message },
-            'kafka source: record failed for good; nothing at or past it is committed for this partition',
-          );
-          tracked.nack(error);
-        },
-        ...this.#deadLetterOf(consumed),
-      };
-      if (decodeError) {
-        // The pipeline decides by errors.tolerance: fail the job, or route the record.
-        ctx.pushUndecodable(handle, decodeError);
-      } else if (row === undefined) {
-        this.#tombstones++;
-        tracked.ack();
-      } else {
-        this.#pushed++;
-        ctx.push({ row, ...handle });
-      }
-      p.resolveOffset(m.offset);
+      const goOn = this.#readMessage(p, cp, m);
+      if (!(isPromise(goOn) ? await goOn : goOn)) break;
     }
     if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
+  }
+
+  /**
+   * One message of a batch -> one record handed to the pipeline (or skipped, or a tombstone acked
+   * at once); its offset is resolved for kafkajs. False when the batch must stop here (a format's
+   * service is down: the record is read again after a backoff). Synchronous while the format is
+   * (json, csv, raw): no promise per record.
+   */
+  #readMessage(p: EachBatchPayload, cp: PartitionCheckpoint, m: KafkaMessage): boolean | Promise<boolean> {
+    if (Number(m.offset) <= cp.lastTracked) {
+      // Already pushed in this epoch (kafkajs fetched it again): its ack is on its way.
+      p.resolveOffset(m.offset);
+      return true;
+    }
+    const consumed = consumedMessage(p.batch.topic, p.batch.partition, m);
+    let decoded: MaybePromise<Row | undefined>;
+    try {
+      decoded = this.#cfg.decoder.decode(consumed);
+    } catch (err) {
+      return this.#decodeFailed(p, cp, consumed, err);
+    }
+    if (!isPromise(decoded)) return this.#decoded(p, cp, consumed, decoded);
+    return this.#awaitHeartbeating(p, decoded).then(
+      (row) => this.#decoded(p, cp, consumed, row),
+      (err: unknown) => this.#decodeFailed(p, cp, consumed, err),
+    );
+  }
+
+  #decoded(p: EachBatchPayload, cp: PartitionCheckpoint, consumed: ConsumedMessage, row: Row | undefined): true {
+    this.#unavailableAttempts = 0;
+    this.#hand(cp, consumed, row, undefined);
+    p.resolveOffset(String(consumed.offset));
+    return true;
+  }
+
+  /** A record that did not decode: read again later, skipped, or handed over as undecodable. */
+  #decodeFailed(p: EachBatchPayload, cp: PartitionCheckpoint, consumed: ConsumedMessage, err: unknown): boolean | Promise<boolean> {
+    if (err instanceof FormatUnavailableError) {
+      // Nothing is wrong with the record: read it again (this batch stops here) once the service answers.
+      return this.#waitForFormat(p, err).then(() => false);
+    }
+    const { topic, partition, offset } = consumed;
+    if (err instanceof RecordDecodeError && err.skippable) {
+      this.#skipped++;
+      this.#log.warn({ topic, partition, offset, err: err.message }, 'kafka source: record skipped: it cannot be decoded (ignore-parse-errors)');
+      this.#checkpointer.track(cp, offset).ack();
+    } else {
+      this.#hand(cp, consumed, undefined, this.#decodeError(consumed, err));
+    }
+    p.resolveOffset(String(offset));
+    return true;
+  }
+
+  /** Tracks a read record and hands it to the pipeline with its ack, nack and dead-letter route. */
+  #hand(cp: PartitionCheckpoint, consumed: ConsumedMessage, row: Row | undefined, decodeError: KafkaConnectorError | undefined): void {
+    const ctx = this.#ctx!;
+    const { topic, partition, offset } = consumed;
+    const tracked = this.#checkpointer.track(cp, offset);
+    const handle = {
+      ack: () => tracked.ack(),
+      nack: (error: Error) => {
+        this.#log.warn({ topic, partition, offset, err: error.message }, 'kafka source: record failed for good; nothing at or past it is committed for this partition');
+        tracked.nack(error);
+      },
+      ...this.#deadLetterOf(consumed),
+    };
+    if (decodeError) {
+      // The pipeline decides by errors.tolerance: fail the job, or route the record.
+      ctx.pushUndecodable(handle, decodeError);
+    } else if (row === undefined) {
+      this.#tombstones++;
+      tracked.ack();
+    } else {
+      this.#pushed++;
+      ctx.push({ row, ...handle });
+    }
+  }
+
+  #decodeError(consumed: ConsumedMessage, err: unknown): KafkaConnectorError {
+    return new KafkaConnectorError(
+      'PD4301',
+      `kafka source '${this.#cfg.table}': cannot decode the record at topic '${consumed.topic}', partition ${consumed.partition}, offset ${consumed.offset}: ${(err as Error).message}` +
+        " (set '<format>.ignore-parse-errors' = 'true' to skip such records, or 'errors.tolerance' = 'all' to route them)",
+      { cause: err },
+    );
   }
 
   /**
@@ -555,6 +572,22 @@ async function withTimeout(p: Promise<void> | undefined, ms: number): Promise<vo
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** A kafkajs message as the formats see it, with the batch fields kafkajs has but does not declare. */
+function consumedMessage(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  const { batchContext } = m as KafkaMessage & { batchContext?: BatchContext };
+  return {
+    topic,
+    partition,
+    offset: Number(m.offset),
+    timestamp: m.timestamp,
+    key: m.key,
+    value: m.value,
+    headers: m.headers,
+    leaderEpoch: batchContext?.partitionLeaderEpoch,
+    timestampType: batchContext?.timestampType,
+  };
 }
 
 function asError(err: unknown): Error {
