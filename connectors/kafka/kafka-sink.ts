@@ -60,12 +60,6 @@ export class KafkaSink implements Sink {
     }
   }
 
-  /** Exactly-once: transactions committed and aborted so far (undefined without exactly-once). */
-  get transactionStats(): { readonly commits: number; readonly aborts: number } | undefined {
-    const t = this.#transactions;
-    return t ? { commits: t.commits, aborts: t.aborts } : undefined;
-  }
-
   async write(rows: readonly Row[], opts: { readonly signal: AbortSignal }): Promise<void> {
     if (this.#closed) throw new KafkaConnectorError('PD4305', `kafka sink '${this.#cfg.table}': write() after close()`);
     if (rows.length === 0) return;
@@ -73,7 +67,7 @@ export class KafkaSink implements Sink {
     const messages = await this.#encode(rows, opts.signal);
     if (this.#transactions) {
       // Its errors are PD4311 (permanent): a write in a failed transaction can only be redone after a restart.
-      await abortable(this.#transactions.send(messages), opts.signal);
+      await abortable(this.#transactions.send(messages, opts.signal), opts.signal);
       return;
     }
     const producer = await this.#connect();

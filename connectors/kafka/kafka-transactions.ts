@@ -55,6 +55,8 @@ export class KafkaTransactions implements TransactionHooks {
   #timer: NodeJS.Timeout | undefined;
   /** A due commit found no cut: it is tried again when the source's progress moves. */
   #waitingForCut = false;
+  /** A send of the open transaction was given up by its caller (hard stop): it may only abort. */
+  #abandoned = false;
   #lock: Promise<void> = Promise.resolve();
   #failed: KafkaConnectorError | undefined;
   #closed = false;
@@ -76,9 +78,14 @@ export class KafkaTransactions implements TransactionHooks {
     progress.bind(this);
   }
 
-  /** Sends messages in the open transaction (opening one first); resolves once the broker acknowledged them. */
-  send(messages: Message[]): Promise<void> {
+  /**
+   * Sends messages in the open transaction (opening one first); resolves once the broker
+   * acknowledged them. `signal` is the caller's hard stop: a caller that stopped waiting never
+   * acks the records of these rows, so the transaction that holds them must not commit.
+   */
+  send(messages: Message[], signal: AbortSignal): Promise<void> {
     return this.#exclusive(async () => {
+      signal.throwIfAborted();
       if (this.#failed) throw this.#failed;
       const txn = await this.#open();
       const { producer: p, topic } = this.#cfg;
@@ -87,6 +94,7 @@ export class KafkaTransactions implements TransactionHooks {
       } catch (err) {
         throw await this.#abort(`writing ${messages.length} records to '${topic}' failed: ${(err as Error).message}`, err);
       }
+      if (signal.aborted) this.#abandoned = true;
       this.#records += messages.length;
       if (this.#records >= this.#cfg.options.maxRecords) this.#scheduleCommit(0);
     });
@@ -97,9 +105,9 @@ export class KafkaTransactions implements TransactionHooks {
     return this.#exclusive(async () => {
       if (!this.#txn) return;
       await acksDelivered();
-      const cut = this.#progress?.cut();
+      const cut = this.#abandoned ? undefined : this.#progress?.cut();
       if (cut) await this.#commit(cut).catch(() => {});
-      else await this.#abort(`the transaction ended (${reason}) without a consistent cut of the source offsets`).catch(() => {});
+      else await this.#abort(`the transaction ended (${reason}) ${this.#abandoned ? 'after a write was given up at a hard stop' : 'without a consistent cut of the source offsets'}`);
     });
   }
 
@@ -170,6 +178,10 @@ export class KafkaTransactions implements TransactionHooks {
   async #commitIfCut(): Promise<void> {
     if (!this.#txn) return;
     await acksDelivered();
+    if (this.#abandoned) {
+      await this.#abort('a write was given up at a hard stop');
+      return;
+    }
     const cut = this.#progress?.cut();
     if (!cut) {
       // The source holds reading until the records in flight settle; their acks retry the commit.
@@ -201,6 +213,7 @@ export class KafkaTransactions implements TransactionHooks {
     const txn = this.#txn;
     this.#txn = undefined;
     this.#waitingForCut = false;
+    this.#abandoned = false;
     this.aborts++;
     // A fenced or failed producer may not abort any more; the broker then aborts at the transaction timeout.
     await txn?.abort().catch((err: unknown) => this.#cfg.log.warn({ err }, 'kafka sink: aborting the transaction failed'));

@@ -30,6 +30,8 @@ class FakeProgress implements TransactionalProgress {
   }
 }
 
+const live = new AbortController().signal;
+
 describe('KafkaTransactions (real broker)', () => {
   const kafka = testKafka();
   let admin: Admin;
@@ -66,15 +68,15 @@ describe('KafkaTransactions (real broker)', () => {
     await createTopic(admin, topic, 1);
     const prefix = uniqueTopic('fence');
     const first = transactions(topic, prefix);
-    await first.t.send([{ value: '1' }]);
+    await first.t.send([{ value: '1' }], live);
     await expect.poll(() => first.progress.commits.length, { timeout: 10_000 }).toBe(1);
 
     // The same partitions under the same prefix: a restarted instance, and the first is its zombie.
     const second = transactions(topic, prefix);
-    await second.t.send([{ value: '2' }]);
-    await expect(first.t.send([{ value: 'zombie' }])).rejects.toMatchObject({ code: 'PD4311', permanent: true });
+    await second.t.send([{ value: '2' }], live);
+    await expect(first.t.send([{ value: 'zombie' }], live)).rejects.toMatchObject({ code: 'PD4311', permanent: true });
     expect(first.progress.aborts).toHaveLength(1);
-    await expect(first.t.send([{ value: 'again' }])).rejects.toMatchObject({ code: 'PD4311' });
+    await expect(first.t.send([{ value: 'again' }], live)).rejects.toMatchObject({ code: 'PD4311' });
     await expect.poll(() => second.progress.commits.length, { timeout: 10_000 }).toBe(1);
 
     const consumer = kafka.consumer({ groupId: uniqueTopic('reader'), readUncommitted: false, maxWaitTimeInMs: 100 });
@@ -87,6 +89,23 @@ describe('KafkaTransactions (real broker)', () => {
     await consumer.disconnect();
     expect(seen).toEqual(['1', '2']);
   }, 60_000);
+
+  it('never commits a transaction holding a write its caller gave up at a hard stop (its records are never acked)', async () => {
+    const topic = uniqueTopic('eos-abandon');
+    await createTopic(admin, topic, 1);
+    const { t, progress } = transactions(topic, uniqueTopic('abandon'));
+    const hardStop = new AbortController();
+    // Aborted while the send is under way (the producer is still connecting): the rows reach the transaction.
+    const sent = t.send([{ value: 'given-up' }], hardStop.signal);
+    setTimeout(() => hardStop.abort(new Error('hard stop')), 0);
+    await sent;
+    await expect.poll(() => progress.aborts.length, { timeout: 10_000 }).toBe(1);
+    expect(progress.commits).toEqual([]);
+    // Given up before its turn: nothing is sent at all.
+    const late = new AbortController();
+    late.abort(new Error('hard stop'));
+    await expect(t.send([{ value: 'never' }], late.signal)).rejects.toThrow('hard stop');
+  }, 30_000);
 
   it('without a Kafka source it refuses to run (PD4312)', () => {
     const t = new KafkaTransactions({
