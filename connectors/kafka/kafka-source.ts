@@ -246,7 +246,8 @@ export class KafkaSource implements Source {
   }
 
   /**
-   * Exactly-once after the assignment changed: records of the old one still in the pipeline would
+   * `uncommitted`: records of the old assignment in flight plus its partitions with acked progress
+   * not committed yet. Exactly-once after the assignment changed: records of the old one still in the pipeline would
    * be written in a later transaction while their partitions are read again from the committed
    * offsets, here or by another member. Unless all was committed, the pipeline restarts instead.
    */
@@ -255,7 +256,7 @@ export class KafkaSource implements Source {
     this.#fail(
       new KafkaConnectorError(
         'PD4313',
-        `kafka source '${this.#cfg.table}': exactly-once: the partitions were reassigned with ${uncommitted} records not committed; the pipeline restarts from the committed offsets`,
+        `kafka source '${this.#cfg.table}': exactly-once: the partitions were reassigned while records read from them were not committed; the pipeline restarts from the committed offsets`,
       ),
     );
   }
