@@ -22,9 +22,7 @@ export function checkKafkaTable(table: TableDefinition, role: 'source' | 'sink')
   } else {
     if (opts.topicPattern) problems.push("'topic-pattern' is for sources only; a Kafka sink writes one 'topic'");
     if (opts.topics.length !== 1) problems.push(`a Kafka sink writes exactly one 'topic', got ${opts.topics.length}`);
-    if (table.options.get<string>('sink.delivery-guarantee') === 'exactly-once') {
-      problems.push("'sink.delivery-guarantee' = 'exactly-once' (Kafka transactions) is not supported; use 'at-least-once'");
-    }
+    problems.push(...checkExactlyOnce(table, opts));
   }
 
   if (opts.startupMode === 'timestamp' && opts.startupTimestamp === undefined) {
@@ -63,6 +61,23 @@ export function checkKafkaTable(table: TableDefinition, role: 'source' | 'sink')
     compileClientSettings(table.options, 'check');
   } catch (err) {
     problems.push((err as Error).message);
+  }
+  return problems;
+}
+
+/** Flink's KafkaSink needs a transactional id prefix with exactly-once; transactions need an idempotent producer with acks=all. */
+function checkExactlyOnce(table: TableDefinition, opts: KafkaTableOptions): TableProblem[] {
+  if (!opts.transactions) return [];
+  const problems: TableProblem[] = [];
+  if (opts.transactions.idPrefix === '') {
+    problems.push({ code: 'PD2011', option: 'sink.delivery-guarantee', message: "'sink.delivery-guarantee' = 'exactly-once' needs 'sink.transactional-id-prefix' (unique per INSERT)" });
+  }
+  if (table.options.get<boolean>('properties.enable.idempotence') === false) {
+    problems.push({ code: 'PD2011', option: 'properties.enable.idempotence', message: "'exactly-once' writes with an idempotent producer; remove 'properties.enable.idempotence' = 'false'" });
+  }
+  const acks = table.options.get<string>('properties.acks');
+  if (acks !== undefined && acks !== 'all' && acks !== '-1') {
+    problems.push({ code: 'PD2011', option: 'properties.acks', message: "'exactly-once' needs 'properties.acks' = 'all'" });
   }
   return problems;
 }

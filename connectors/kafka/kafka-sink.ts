@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import { FormatError, FormatUnavailableError, isPromise, type MaybePromise } from '../../src/spi/format.js';
 import type { Logger } from '../../src/spi/logger.js';
 import type { Sink } from '../../src/spi/sink.js';
+import type { TransactionalProgress } from '../../src/spi/source.js';
 import type { Row } from '../../src/types/data-type.js';
 import type { ClientSettings } from './client-settings.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
@@ -10,6 +11,7 @@ import { kafkajsLogCreator } from './kafkajs-log-creator.js';
 import type { RecordEncoder } from './record-codec.js';
 import { sinkPartitioner } from './sink-partitioner.js';
 import { abortable } from '../../src/spi/abortable.js';
+import { KafkaTransactions } from './kafka-transactions.js';
 
 export interface KafkaSinkConfig {
   readonly table: string;
@@ -26,6 +28,8 @@ export interface KafkaSinkConfig {
  * Writes rows to one topic: each write() is one multi-message send that resolves once the
  * broker acknowledged every message (acks=all and an idempotent producer by default), so the
  * runtime acks the source records only for rows Kafka holds. Connects on the first write.
+ * With 'exactly-once' the sends go into Kafka transactions that also commit the source's
+ * offsets (KafkaTransactions); the runtime hands the source over through attachSource.
  */
 export class KafkaSink implements Sink {
   readonly #cfg: KafkaSinkConfig;
@@ -34,10 +38,26 @@ export class KafkaSink implements Sink {
   #connecting: Promise<Producer> | undefined;
   #closing: Promise<void> | undefined;
   #closed = false;
+  readonly #transactions: KafkaTransactions | undefined;
+  readonly attachSource?: (progress: TransactionalProgress | undefined) => void;
 
   constructor(cfg: KafkaSinkConfig) {
     this.#cfg = cfg;
     this.#kafka = new Kafka({ ...cfg.client.kafka, logLevel: logLevel.INFO, logCreator: kafkajsLogCreator(cfg.log) });
+    const txn = cfg.options.transactions;
+    if (txn) {
+      const transactions = new KafkaTransactions({
+        table: cfg.table,
+        topic: cfg.topic,
+        kafka: this.#kafka,
+        options: txn,
+        producer: cfg.client.producer,
+        partitioner: cfg.options.sinkPartitioner,
+        log: cfg.log,
+      });
+      this.#transactions = transactions;
+      this.attachSource = (progress) => transactions.attach(progress);
+    }
   }
 
   async write(rows: readonly Row[], opts: { readonly signal: AbortSignal }): Promise<void> {
@@ -45,6 +65,11 @@ export class KafkaSink implements Sink {
     if (rows.length === 0) return;
     opts.signal.throwIfAborted();
     const messages = await this.#encode(rows, opts.signal);
+    if (this.#transactions) {
+      // Its errors are PD4311 (permanent): a write in a failed transaction can only be redone after a restart.
+      await abortable(this.#transactions.send(messages, opts.signal), opts.signal);
+      return;
+    }
     const producer = await this.#connect();
     const { producer: p } = this.#cfg.client;
     const sent = producer.send({ topic: this.#cfg.topic, messages, acks: p.acks, timeout: p.ackTimeoutMs, compression: p.compression });
@@ -95,6 +120,7 @@ export class KafkaSink implements Sink {
       this.#closed = true;
       this.#cfg.formats.abort();
       await this.#cfg.encoder.close().catch((err: unknown) => this.#cfg.log.warn({ err }, 'kafka sink: closing the formats failed'));
+      await this.#transactions?.close();
       const producer = await this.#connecting?.catch(() => undefined);
       await producer?.disconnect().catch((err: unknown) => this.#cfg.log.warn({ err }, 'kafka sink: disconnect failed'));
     })();

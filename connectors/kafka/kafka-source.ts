@@ -1,6 +1,6 @@
-import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../src/spi/logger.js';
-import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext } from '../../src/spi/source.js';
+import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext, TransactionalProgress } from '../../src/spi/source.js';
 import { BatchHeartbeat, isRebalancing } from './batch-heartbeat.js';
 import type { ClientSettings } from './client-settings.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
@@ -11,10 +11,11 @@ import { OffsetCheckpointer, type PartitionCheckpoint } from './offset-checkpoin
 import { OffsetCommitter } from './offset-committer.js';
 import { PartitionProgressTracker } from './partition-progress.js';
 import { RecordDecodeError, type ConsumedMessage, type RecordDecoder } from './record-codec.js';
-import { FormatUnavailableError, isPromise } from '../../src/spi/format.js';
+import { FormatUnavailableError, isPromise, type MaybePromise } from '../../src/spi/format.js';
 import type { Row } from '../../src/types/data-type.js';
 import { abortableSleep, fullJitterDelay } from '../../src/util/backoff.js';
 import { StartupPositioner } from './startup-positioner.js';
+import { TransactionalOffsets } from './transactional-offsets.js';
 
 export interface KafkaSourceConfig {
   readonly table: string;
@@ -75,6 +76,8 @@ export class KafkaSource implements Source {
   readonly #committer: OffsetCommitter;
   readonly #positioner: StartupPositioner | undefined;
   readonly #deadLetters: DeadLetterWriter | undefined;
+  /** Exactly-once: the sink commits the offsets in its transactions; the committer stays idle. */
+  #txn: TransactionalOffsets | undefined;
   readonly errorTolerance: ErrorTolerance;
   readonly #stop = new AbortController();
   #state: SourceState = 'created';
@@ -103,7 +106,7 @@ export class KafkaSource implements Source {
     this.#cfg = cfg;
     this.#log = cfg.log;
     this.#kafka = new Kafka({ ...cfg.client.kafka, logLevel: logLevel.INFO, logCreator: kafkajsLogCreator(cfg.log) });
-    this.#checkpointer = new OffsetCheckpointer(() => this.#committer.request());
+    this.#checkpointer = new OffsetCheckpointer(() => (this.#txn ? this.#txn.progressed() : this.#committer.request()));
     this.#committer = new OffsetCommitter(this.#checkpointer, cfg.log);
     this.#positioner = StartupPositioner.needed(cfg.options) ? new StartupPositioner(() => this.#adminClient(), cfg.options) : undefined;
     this.errorTolerance = cfg.options.errorTolerance;
@@ -129,7 +132,7 @@ export class KafkaSource implements Source {
       tombstones: this.#tombstones,
       deadLettered: this.#deadLetters?.written ?? 0,
       staleAcks: this.#checkpointer.staleAcks,
-      commits: this.#committer.commits,
+      commits: this.#txn?.commits ?? this.#committer.commits,
       commitFailures: this.#committer.failures,
     };
   }
@@ -137,7 +140,8 @@ export class KafkaSource implements Source {
   async run(ctx: SourceContext): Promise<void> {
     if (this.#state !== 'created') throw new KafkaConnectorError('PD4305', `kafka source '${this.#cfg.table}': run() called while ${this.#state}`);
     this.#state = 'running';
-    this.#ctx = ctx;
+    // Exactly-once: a commit that waits for a consistent cut holds reading like a full window.
+    this.#ctx = this.#txn ? { ...ctx, flow: this.#txn.flow(ctx.flow) } : ctx;
     const settled = new Promise<void>((resolve, reject) => (this.#settle = { resolve, reject }));
     const onAbort = () => this.#beginStop();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -154,6 +158,12 @@ export class KafkaSource implements Source {
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  transactionalProgress(): TransactionalProgress {
+    if (this.#state !== 'created') throw new KafkaConnectorError('PD4305', `kafka source '${this.#cfg.table}': exactly-once must be set up before run()`);
+    this.#txn ??= new TransactionalOffsets(this.#checkpointer, this.#cfg.options.groupId, (err) => this.#fail(err));
+    return this.#txn;
   }
 
   close(): Promise<void> {
@@ -210,7 +220,9 @@ export class KafkaSource implements Source {
         (partitions ?? []).map((partition) => ({ topic, partition })),
       );
       const dropped = this.#checkpointer.unacked();
+      const uncommitted = dropped + this.#checkpointer.pending().length;
       const epoch = this.#checkpointer.assign(assignment);
+      this.#reassignedExactlyOnce(uncommitted);
       this.#log.info(
         { epoch, memberId: e.payload.memberId, partitions: assignment.map((a) => `${a.topic}[${a.partition}]`), unackedOfPreviousEpoch: dropped },
         'kafka source: partitions assigned',
@@ -218,17 +230,38 @@ export class KafkaSource implements Source {
       if (this.#stop.signal.aborted || this.#flowPause) this.#pauseTopics();
     });
     // The outgoing generation can still commit while the group prepares the rebalance.
-    consumer.on(events.REBALANCING, () => this.#committer.request());
+    consumer.on(events.REBALANCING, () => {
+      if (this.#txn) void this.#txn.end('rebalance');
+      else this.#committer.request();
+    });
     consumer.on(events.CRASH, (e) => {
       const { error, restart } = e.payload;
       // kafkajs has already left the group: nothing of this member may be committed any more.
+      const uncommitted = this.#checkpointer.unacked() + this.#checkpointer.pending().length;
       this.#checkpointer.revokeAll();
+      this.#reassignedExactlyOnce(uncommitted);
       if (restart) {
         this.#log.warn({ err: error }, 'kafka source: the consumer crashed; kafkajs restarts it and the group reassigns the partitions');
         return;
       }
       this.#fail(new KafkaConnectorError('PD4302', `kafka source '${this.#cfg.table}': the consumer crashed and will not restart: ${error.message}`, { cause: error }));
     });
+  }
+
+  /**
+   * `uncommitted`: records of the old assignment in flight plus its partitions with acked progress
+   * not committed yet. Exactly-once after the assignment changed: records of the old one still in the pipeline would
+   * be written in a later transaction while their partitions are read again from the committed
+   * offsets, here or by another member. Unless all was committed, the pipeline restarts instead.
+   */
+  #reassignedExactlyOnce(uncommitted: number): void {
+    if (!this.#txn || this.#txn.reassigned(uncommitted)) return;
+    this.#fail(
+      new KafkaConnectorError(
+        'PD4313',
+        `kafka source '${this.#cfg.table}': exactly-once: the partitions were reassigned while records read from them were not committed; the pipeline restarts from the committed offsets`,
+      ),
+    );
   }
 
   async #eachBatch(p: EachBatchPayload): Promise<void> {
@@ -261,7 +294,8 @@ export class KafkaSource implements Source {
       // next batches of the epoch must still be read.
       if (isRebalancing(beat.error)) this.#rebalanceSeen = epoch;
       this.#log.info({ err: (beat.error as Error).message }, 'kafka source: the group is rebalancing; committing acked progress before rejoining');
-      await this.#committer.flush();
+      if (this.#txn) await this.#txn.end('rebalance');
+      else await this.#committer.flush();
       throw beat.error;
     }
     if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
@@ -280,78 +314,95 @@ export class KafkaSource implements Source {
         await Promise.race([this.#pauseForFlow(), beat.interrupted]);
         if (!live()) break;
       }
-      const offset = Number(m.offset);
       taken++;
-      if (offset <= cp.lastTracked) {
-        // Already pushed in this epoch (kafkajs fetched it again): its ack is on its way.
-        p.resolveOffset(m.offset);
-        continue;
-      }
-      const msg = m as typeof m & { batchContext?: BatchContext };
-      const consumed: ConsumedMessage = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset,
-        timestamp: m.timestamp,
-        key: m.key,
-        value: m.value,
-        headers: m.headers,
-        leaderEpoch: msg.batchContext?.partitionLeaderEpoch,
-        timestampType: msg.batchContext?.timestampType,
-      };
-      let row: Row | undefined;
-      let decodeError: KafkaConnectorError | undefined;
-      try {
-        const decoded = this.#cfg.decoder.decode(consumed);
-        row = isPromise(decoded) ? await this.#awaitHeartbeating(p, decoded) : decoded;
-        this.#unavailableAttempts = 0;
-      } catch (err) {
-        if (err instanceof FormatUnavailableError) {
-          // Nothing is wrong with the record: read it again (this batch stops here) once the service answers.
-          await this.#waitForFormat(p, err);
-          break;
-        }
-        if (err instanceof RecordDecodeError && err.skippable) {
-          this.#skipped++;
-          this.#log.warn(
-            { topic: batch.topic, partition: batch.partition, offset, err: err.message },
-            'kafka source: record skipped: it cannot be decoded (ignore-parse-errors)',
-          );
-          this.#checkpointer.track(cp, offset).ack();
-          p.resolveOffset(m.offset);
-          continue;
-        }
-        decodeError = new KafkaConnectorError(
-          'PD4301',
-          `kafka source '${this.#cfg.table}': cannot decode the record at topic '${batch.topic}', partition ${batch.partition}, offset ${offset}: ${(err as Error).message}` +
-            " (set '<format>.ignore-parse-errors' = 'true' to skip such records, or 'errors.tolerance' = 'all' to route them)",
-          { cause: err },
-        );
-      }
-      const tracked = this.#checkpointer.track(cp, offset);
-      const handle = {
-        ack: () => tracked.ack(),
-        nack: (error: Error) => {
-          this.#log.warn(
-            { topic: batch.topic, partition: batch.partition, offset, err: error.message },
-            'kafka source: record failed for good; nothing at or past it is committed for this partition',
-          );
-          tracked.nack(error);
-        },
-        ...this.#deadLetterOf(consumed),
-      };
-      if (decodeError) {
-        // The pipeline decides by errors.tolerance: fail the job, or route the record.
-        ctx.pushUndecodable(handle, decodeError);
-      } else if (row === undefined) {
-        this.#tombstones++;
-        tracked.ack();
-      } else {
-        this.#pushed++;
-        ctx.push({ row, ...handle });
-      }
-      p.resolveOffset(m.offset);
+      const goOn = this.#readMessage(p, cp, m);
+      if (!(isPromise(goOn) ? await goOn : goOn)) break;
     }
+  }
+
+  /**
+   * One message of a batch -> one record handed to the pipeline (or skipped, or a tombstone acked
+   * at once); its offset is resolved for kafkajs. False when the batch must stop here (a format's
+   * service is down: the record is read again after a backoff). Synchronous while the format is
+   * (json, csv, raw): no promise per record.
+   */
+  #readMessage(p: EachBatchPayload, cp: PartitionCheckpoint, m: KafkaMessage): boolean | Promise<boolean> {
+    if (Number(m.offset) <= cp.lastTracked) {
+      // Already pushed in this epoch (kafkajs fetched it again): its ack is on its way.
+      p.resolveOffset(m.offset);
+      return true;
+    }
+    const consumed = consumedMessage(p.batch.topic, p.batch.partition, m);
+    let decoded: MaybePromise<Row | undefined>;
+    try {
+      decoded = this.#cfg.decoder.decode(consumed);
+    } catch (err) {
+      return this.#decodeFailed(p, cp, consumed, err);
+    }
+    if (!isPromise(decoded)) return this.#decoded(p, cp, consumed, decoded);
+    return this.#awaitHeartbeating(p, decoded).then(
+      (row) => this.#decoded(p, cp, consumed, row),
+      (err: unknown) => this.#decodeFailed(p, cp, consumed, err),
+    );
+  }
+
+  #decoded(p: EachBatchPayload, cp: PartitionCheckpoint, consumed: ConsumedMessage, row: Row | undefined): true {
+    this.#unavailableAttempts = 0;
+    this.#hand(cp, consumed, row, undefined);
+    p.resolveOffset(String(consumed.offset));
+    return true;
+  }
+
+  /** A record that did not decode: read again later, skipped, or handed over as undecodable. */
+  #decodeFailed(p: EachBatchPayload, cp: PartitionCheckpoint, consumed: ConsumedMessage, err: unknown): boolean | Promise<boolean> {
+    if (err instanceof FormatUnavailableError) {
+      // Nothing is wrong with the record: read it again (this batch stops here) once the service answers.
+      return this.#waitForFormat(p, err).then(() => false);
+    }
+    const { topic, partition, offset } = consumed;
+    if (err instanceof RecordDecodeError && err.skippable) {
+      this.#skipped++;
+      this.#log.warn({ topic, partition, offset, err: err.message }, 'kafka source: record skipped: it cannot be decoded (ignore-parse-errors)');
+      this.#checkpointer.track(cp, offset).ack();
+    } else {
+      this.#hand(cp, consumed, undefined, this.#decodeError(consumed, err));
+    }
+    p.resolveOffset(String(offset));
+    return true;
+  }
+
+  /** Tracks a read record and hands it to the pipeline with its ack, nack and dead-letter route. */
+  #hand(cp: PartitionCheckpoint, consumed: ConsumedMessage, row: Row | undefined, decodeError: KafkaConnectorError | undefined): void {
+    const ctx = this.#ctx!;
+    const { topic, partition, offset } = consumed;
+    const tracked = this.#checkpointer.track(cp, offset);
+    const handle = {
+      ack: () => tracked.ack(),
+      nack: (error: Error) => {
+        this.#log.warn({ topic, partition, offset, err: error.message }, 'kafka source: record failed for good; nothing at or past it is committed for this partition');
+        tracked.nack(error);
+      },
+      ...this.#deadLetterOf(consumed),
+    };
+    if (decodeError) {
+      // The pipeline decides by errors.tolerance: fail the job, or route the record.
+      ctx.pushUndecodable(handle, decodeError);
+    } else if (row === undefined) {
+      this.#tombstones++;
+      tracked.ack();
+    } else {
+      this.#pushed++;
+      ctx.push({ row, ...handle });
+    }
+  }
+
+  #decodeError(consumed: ConsumedMessage, err: unknown): KafkaConnectorError {
+    return new KafkaConnectorError(
+      'PD4301',
+      `kafka source '${this.#cfg.table}': cannot decode the record at topic '${consumed.topic}', partition ${consumed.partition}, offset ${consumed.offset}: ${(err as Error).message}` +
+        " (set '<format>.ignore-parse-errors' = 'true' to skip such records, or 'errors.tolerance' = 'all' to route them)",
+      { cause: err },
+    );
   }
 
   /**
@@ -491,8 +542,13 @@ export class KafkaSource implements Source {
         // kafkajs misbehaves when disconnected while still joining (#1639): let the start finish
         // first, within one request timeout (a broker that does not answer must not hang close()).
         await withTimeout(this.#starting, this.#cfg.client.kafka.requestTimeout ?? 30_000);
-        const complete = await this.#committer.flush();
-        this.#log.info({ complete, ...this.stats }, 'kafka source: final commit done');
+        if (this.#txn) {
+          await this.#txn.end('close');
+          this.#log.info({ ...this.stats }, 'kafka source: the last transaction ended');
+        } else {
+          const complete = await this.#committer.flush();
+          this.#log.info({ complete, ...this.stats }, 'kafka source: final commit done');
+        }
       }
     } finally {
       this.#committer.close();
@@ -511,6 +567,22 @@ async function withTimeout(p: Promise<void> | undefined, ms: number): Promise<vo
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** A kafkajs message as the formats see it, with the batch fields kafkajs has but does not declare. */
+function consumedMessage(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  const { batchContext } = m as KafkaMessage & { batchContext?: BatchContext };
+  return {
+    topic,
+    partition,
+    offset: Number(m.offset),
+    timestamp: m.timestamp,
+    key: m.key,
+    value: m.value,
+    headers: m.headers,
+    leaderEpoch: batchContext?.partitionLeaderEpoch,
+    timestampType: batchContext?.timestampType,
+  };
 }
 
 function asError(err: unknown): Error {

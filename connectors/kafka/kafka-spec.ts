@@ -85,7 +85,26 @@ const CONNECTOR: OptionSpec[] = [
     key: 'sink.delivery-guarantee',
     type: { kind: 'enum', values: ['at-least-once', 'none', 'exactly-once'] },
     default: 'at-least-once',
-    description: "at-least-once (a write completes when the broker acknowledged it) or none; 'exactly-once' (Kafka transactions) is not supported.",
+    description:
+      "at-least-once (a write completes when the broker acknowledged it), none, or exactly-once: output and the source's consumer offsets are committed in one Kafka transaction (needs a Kafka source and 'sink.transactional-id-prefix'; read_committed readers see rows only once their transaction commits).",
+  },
+  {
+    key: 'sink.transactional-id-prefix',
+    type: { kind: 'string' },
+    description:
+      "Exactly-once: prefix of the transactional id, '<prefix>-<source partitions>' (required with exactly-once, as in Flink). Unique per INSERT: a producer with the same id fences the other.",
+  },
+  {
+    key: 'sink.transaction.commit-interval',
+    type: { kind: 'duration', positive: true },
+    default: '100 ms',
+    description: "Exactly-once: a transaction commits at the latest this long after it opened (Kafka Streams' commit.interval.ms, 100 ms under exactly-once); the latency read_committed readers see.",
+  },
+  {
+    key: 'sink.transaction.max-records',
+    type: { kind: 'int', min: 1 },
+    default: '10000',
+    description: 'Exactly-once: a transaction commits as soon as it holds this many records, before its interval ends.',
   },
   {
     key: 'errors.tolerance',
@@ -112,7 +131,6 @@ const CONNECTOR: OptionSpec[] = [
     type: { kind: 'int', min: 1 },
     description: "Replication factor of the dead-letter topic when predictd creates it; default: the broker's default.replication.factor.",
   },
-  { key: 'sink.transactional-id-prefix', type: { kind: 'string' }, description: 'Accepted for Flink compatibility; only used by exactly-once, which predictd does not support.' },
   { key: 'sink.parallelism', type: { kind: 'int', min: 1 }, description: 'Accepted for Flink compatibility; predictd writes from one task per job.' },
 ];
 
@@ -173,6 +191,11 @@ const PROPERTIES: OptionSpec[] = [
   { key: 'properties.enable.idempotence', type: { kind: 'boolean' }, description: 'Idempotent producer (default true with acks=all, as in Kafka 3.x).' },
   { key: 'properties.compression.type', type: { kind: 'enum', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] }, default: 'none', description: 'Compression of written batches: none or gzip (snappy, lz4 and zstd need codecs predictd does not ship).' },
   intProp('max.in.flight.requests.per.connection', 'Maximum unacknowledged produce requests per broker connection.', 1),
+  intProp(
+    'transaction.timeout.ms',
+    "Exactly-once: how long the broker lets a transaction stay open before it aborts it (default 60000); at most the broker's transaction.max.timeout.ms (default 900000).",
+    1,
+  ),
 ];
 
 /** The 'kafka' connector's WITH options, with Flink's names. */

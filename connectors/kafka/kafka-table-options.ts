@@ -26,9 +26,23 @@ export interface KafkaTableOptions {
   readonly keyFieldsPrefix: string;
   readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY';
   readonly sinkPartitioner: SinkPartitionerName;
+  readonly deliveryGuarantee: DeliveryGuarantee;
+  /** Set with 'exactly-once'. */
+  readonly transactions: TransactionOptions | undefined;
   /** Kafka Connect's `errors.tolerance`, for a source. */
   readonly errorTolerance: 'none' | 'all';
   readonly deadLetter: DeadLetterOptions | undefined;
+}
+
+export type DeliveryGuarantee = 'at-least-once' | 'none' | 'exactly-once';
+
+/** Flink's 'sink.transactional-id-prefix' and how long a transaction stays open. */
+export interface TransactionOptions {
+  readonly idPrefix: string;
+  readonly commitIntervalMs: number;
+  readonly maxRecords: number;
+  /** The producer's transaction.timeout.ms: the broker aborts a transaction open longer. */
+  readonly timeoutMs: number;
 }
 
 /** Kafka Connect's `errors.deadletterqueue.*`, set when a dead-letter topic is named. */
@@ -43,6 +57,7 @@ export function compileTableOptions(options: ResolvedOptions, jobId: string): Ka
   const pattern = options.get<string>('topic-pattern');
   const valueFormat = options.require<string>('format').toLowerCase();
   const keyFormat = options.get<string>('key.format')?.toLowerCase();
+  const deliveryGuarantee = (options.get<string>('sink.delivery-guarantee') ?? 'at-least-once') as DeliveryGuarantee;
   return {
     topics: options.get<readonly string[]>('topic') ?? [],
     topicPattern: pattern === undefined ? undefined : new RegExp(`^(?:${pattern})$`),
@@ -57,8 +72,20 @@ export function compileTableOptions(options: ResolvedOptions, jobId: string): Ka
     keyFieldsPrefix: options.get<string>('key.fields-prefix') ?? '',
     valueFieldsInclude: (options.get<string>('value.fields-include') ?? 'ALL') as 'ALL' | 'EXCEPT_KEY',
     sinkPartitioner: (options.get<string>('sink.partitioner') ?? 'default') as SinkPartitionerName,
+    deliveryGuarantee,
+    transactions: deliveryGuarantee === 'exactly-once' ? transactionOptions(options) : undefined,
     errorTolerance: (options.get<string>('errors.tolerance') ?? 'none') as 'none' | 'all',
     deadLetter: deadLetterOptions(options),
+  };
+}
+
+/** An empty prefix is left to checkKafkaTable, which reports it. */
+function transactionOptions(options: ResolvedOptions): TransactionOptions {
+  return {
+    idPrefix: options.get<string>('sink.transactional-id-prefix')?.trim() ?? '',
+    commitIntervalMs: options.get<number>('sink.transaction.commit-interval') ?? 100,
+    maxRecords: options.get<number>('sink.transaction.max-records') ?? 10_000,
+    timeoutMs: options.get<number>('properties.transaction.timeout.ms') ?? 60_000,
   };
 }
 

@@ -36,6 +36,8 @@ export class PartitionCheckpoint implements TopicPartition {
   #lastOffset = -1;
   #committed: number | undefined;
   #nacked: number | undefined;
+  /** Acked records past the first one not acked (exactly-once needs none at a commit). */
+  #ackedAhead = 0;
   /** Set once the start position of this partition was checked in this epoch (startup modes). */
   positioned = false;
 
@@ -50,6 +52,15 @@ export class PartitionCheckpoint implements TopicPartition {
     let n = 0;
     for (let i = this.#head; i < this.#states.length; i++) if (this.#states[i] !== ACKED) n++;
     return n;
+  }
+
+  /**
+   * True when no acked record lies past one still in flight: the acked records are exactly the
+   * prefix below position(). A transactional commit needs this, since a record acked past the
+   * position may have rows in the transaction that a restart would write again.
+   */
+  get consistent(): boolean {
+    return this.#ackedAhead === 0;
   }
 
   /** The lowest nacked offset, if any record was nacked. */
@@ -81,8 +92,15 @@ export class PartitionCheckpoint implements TopicPartition {
     const i = this.#indexOf(offset);
     if (i < 0 || this.#states[i] !== PENDING) return false;
     this.#states[i] = ACKED;
-    if (i !== this.#head) return false;
-    while (this.#head < this.#states.length && this.#states[this.#head] === ACKED) this.#head++;
+    if (i !== this.#head) {
+      this.#ackedAhead++;
+      return false;
+    }
+    this.#head++;
+    while (this.#head < this.#states.length && this.#states[this.#head] === ACKED) {
+      this.#head++;
+      this.#ackedAhead--;
+    }
     this.#compact();
     return true;
   }
@@ -203,6 +221,12 @@ export class OffsetCheckpointer {
         if (cp.epoch === this.#epoch) cp.nack(offset);
       },
     };
+  }
+
+  /** True when every partition of the current epoch is consistent (see PartitionCheckpoint.consistent). */
+  consistent(): boolean {
+    for (const cp of this.#partitions.values()) if (!cp.consistent) return false;
+    return true;
   }
 
   /** Offsets of the current epoch that are ahead of their last commit. */

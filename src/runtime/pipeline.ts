@@ -204,6 +204,13 @@ export class Pipeline {
   start(): Promise<JobState> {
     if (this.#finished) return this.#finished;
     this.#fsm.transition('RUNNING');
+    try {
+      // Exactly-once: the sink commits the source's progress with its output (the source then commits nothing itself).
+      this.#p.sink.attachSource?.(this.#p.source.transactionalProgress?.());
+    } catch (err) {
+      this.#finished = this.#fail(asError(err), 'the sink cannot commit the source progress');
+      return this.#finished;
+    }
     this.#runPromise = this.#p.source.run({
       signal: this.#readAbort.signal,
       flow: this.#gate.flowControl(this.#window),

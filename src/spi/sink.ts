@@ -1,4 +1,5 @@
 import type { Row } from '../types/data-type.js';
+import type { TransactionalProgress } from './source.js';
 
 /**
  * A write failure that no retry can fix (a row the format cannot encode, a schema the target
@@ -22,4 +23,10 @@ export interface Sink {
   write(rows: readonly Row[], opts: { readonly signal: AbortSignal }): Promise<void>;
   /** Flush what is buffered and release clients. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Present on a sink that commits the source's progress in its own transactions (Kafka's
+   * exactly-once). The runtime calls it once, before the source runs, with the source's
+   * handle, or undefined when the source has none (the sink then throws: the job cannot run).
+   */
+  readonly attachSource?: (progress: TransactionalProgress | undefined) => void;
 }

@@ -92,4 +92,51 @@ export interface Source {
   progress?(): readonly PartitionProgress[];
   /** True when the input ends by itself (VALUES, datagen with number-of-rows): status shows its progress as done/total. */
   readonly bounded?: boolean;
+  /**
+   * Exactly-once: from this call on, the source commits nothing itself; the returned handle lets
+   * a transactional sink commit its progress with the output. Absent on sources that cannot.
+   */
+  transactionalProgress?(): TransactionalProgress;
+}
+
+/**
+ * A source's read progress at one moment, as a transactional sink commits it together with its
+ * output (Kafka: the consumer group's offsets, through `sendOffsets`). Opaque to the runtime.
+ */
+export interface ProgressCut {
+  /** The consumer group whose offsets these are. */
+  readonly group: string;
+  /** The source's assignment epoch the cut belongs to. */
+  readonly epoch: number;
+  /** Next offsets to read, per partition, ahead of what was committed before. */
+  readonly offsets: readonly { readonly topic: string; readonly partition: number; readonly offset: string }[];
+}
+
+/** What a transactional sink asks of its source: end the open transaction now (rebalance, close). */
+export interface TransactionHooks {
+  /** Commits the open transaction if a cut exists, else aborts it. Resolves when it has ended. */
+  endTransaction(reason: string): Promise<void>;
+  /** Acks moved the source's progress: a commit waiting for a cut may go now. */
+  progressed(): void;
+}
+
+/**
+ * Exactly-once: a source that no longer commits its progress itself but hands it to a sink,
+ * which commits it in the same transaction as the output written for it. A cut exists only
+ * when no acked record lies past one still in flight on any partition: then every record whose
+ * rows the sink wrote is below the cut, and after a crash nothing committed is read again.
+ */
+export interface TransactionalProgress {
+  /** Names the input this source owns now (Kafka: its assigned partitions); the sink derives its transactional id from it. */
+  owner(): string | undefined;
+  /** The progress to commit with everything written so far, or undefined while no consistent cut exists. */
+  cut(): ProgressCut | undefined;
+  /** The transaction carrying `cut` committed. Also ends a hold. */
+  committed(cut: ProgressCut): void;
+  /** A commit is due and no cut exists: stop reading new records until one does (in-flight ones finish). */
+  holdForCut(): void;
+  /** The transaction failed and was aborted: the source fails, so the job restarts from the committed progress. */
+  aborted(error: Error): void;
+  /** The sink's side, called by the source. */
+  bind(hooks: TransactionHooks): void;
 }

@@ -134,7 +134,13 @@ describe('table options and checkTable', () => {
     expect(check({}, 'sink')).toEqual([expect.stringMatching(/metadata 'offset' cannot be written/)]);
     expect(check({}, 'sink', [...cols.slice(0, 2), { name: 'off', type: T.big, metadataKey: 'offset', virtual: true } as never])).toEqual([]);
     expect(check({ topic: 'a;b' }, 'sink', cols.slice(0, 2))).toContain("a Kafka sink writes exactly one 'topic', got 2");
-    expect(check({ 'sink.delivery-guarantee': 'exactly-once' }, 'sink', cols.slice(0, 2))).toEqual([expect.stringMatching(/exactly-once/)]);
+    expect(check({ 'sink.delivery-guarantee': 'exactly-once' }, 'sink', cols.slice(0, 2))).toEqual([
+      { code: 'PD2011', option: 'sink.delivery-guarantee', message: expect.stringMatching(/needs 'sink.transactional-id-prefix'/) },
+    ]);
+    expect(check({ 'sink.delivery-guarantee': 'exactly-once', 'sink.transactional-id-prefix': 'job-a' }, 'sink', cols.slice(0, 2))).toEqual([]);
+    expect(check({ 'sink.delivery-guarantee': 'exactly-once', 'sink.transactional-id-prefix': 'job-a', 'properties.acks': '1' }, 'sink', cols.slice(0, 2))).toEqual([
+      expect.objectContaining({ code: 'PD2011', option: 'properties.acks' }),
+    ]);
     expect(check({}, 'source', [{ name: 'x', type: T.str, metadataKey: 'offest' } as never])).toEqual([
       "column 'x': unknown Kafka metadata key 'offest'; did you mean 'offset'?",
     ]);
