@@ -4,8 +4,9 @@ import type { CatalogContext } from './catalog-context.js';
 /**
  * The one secret rule: an option is a secret when a spec the daemon knows declares it `secret`
  * (a connector's, a format's under each prefix it is written with, or a provider's model spec,
- * which CREATE CONNECTION options feed). SHOW CREATE, the source lines quoted by errors, the log
- * scrubber and the `${...}` resolver all ask this set; nothing goes by the look of a name.
+ * which CREATE CONNECTION options feed). SHOW CREATE, the source lines quoted by errors, the
+ * logger's redaction of logged objects, the log scrubber (fed by the `${...}` resolver) and the
+ * admin API through it all ask this set; nothing goes by the look of a name.
  */
 export function secretOptionKeys(ctx: Pick<CatalogContext, 'registry' | 'modelSpec'>): ReadonlySet<string> {
   const cached = CACHE.get(ctx.registry);

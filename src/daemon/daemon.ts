@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CatalogContext } from '../catalog/catalog-context.js';
+import { secretOptionKeys } from '../catalog/secret-options.js';
 import { createLogger } from '../observability/create-logger.js';
 import { SecretScrubber } from '../observability/secret-scrubber.js';
 import { bindModel, LimiterRegistry, modelSpecFor } from '../providers/index.js';
@@ -57,14 +58,16 @@ export class Daemon {
     this.config = config;
     this.scrubber = new SecretScrubber();
     const env = deps.env ?? process.env;
-    this.log = deps.log ?? createLogger({ level: config.log.level, scrubber: this.scrubber, ...(deps.writeLog ? { write: deps.writeLog } : {}) });
     const registry = deps.registry ?? createDefaultRegistry();
-    this.#limiters = new LimiterRegistry({ log: this.log.child({ component: 'limiter' }), redisUrl: this.#redisUrl(config, env) });
     const catalogContext: CatalogContext = {
       registry,
       modelSpec: (factory) => modelSpecFor(factory),
       defaultKafkaBootstrap: config.kafka.bootstrapServers,
     };
+    this.log =
+      deps.log ??
+      createLogger({ level: config.log.level, scrubber: this.scrubber, secretKeys: secretOptionKeys(catalogContext), ...(deps.writeLog ? { write: deps.writeLog } : {}) });
+    this.#limiters = new LimiterRegistry({ log: this.log.child({ component: 'limiter' }), redisUrl: this.#redisUrl(config, env) });
     this.#catalogContext = catalogContext;
     this.#env = env;
     const scrubber = this.scrubber;

@@ -4,7 +4,8 @@ import { compileConfig } from '../../src/providers/openai/openai-provider.js';
 import { chatBody } from '../../src/providers/openai/chat-body.js';
 import { providerView } from '../../src/providers/structured-output.js';
 import { defaultEmbedding, OpenAIEmulator } from '../emulators/openai-emulator.js';
-import { col, defineModel, expectOk, FLOAT_ARRAY, never, useProviderHarness } from './helpers.js';
+import { compileJob } from '../../src/daemon/compile-job.js';
+import { col, defineModel, expectOk, FLOAT_ARRAY, never, seedContext, useProviderHarness } from './helpers.js';
 
 const KEY = 'sk-test-0123456789abcdef';
 
@@ -315,5 +316,56 @@ describe('openai provider: structured output', () => {
   it('rejects typed OUTPUT columns an embeddings model cannot fill', () => {
     const model = defineModel(openAIProvider, { provider: 'openai', endpoint: 'https://api.openai.com/v1/embeddings', 'api-key': KEY, model: 'e' }, { outputs: typed });
     expect(openAIProvider.checkSchema(providerView(model, openAIProvider).model).join('; ')).toMatch(/embeddings task produces exactly one ARRAY<FLOAT>/);
+  });
+});
+
+describe('openai provider: Qwen embeddings on the DashScope base URL (seed 004)', () => {
+  // Seed 004 documents `text-embedding-v4` under 'provider' = 'qwen' with the endpoint
+  // `https://dashscope.aliyuncs.com/compatible-mode/v1`, no `task`, and `max-tokens` (tokens per line).
+  const SQL = `
+CREATE MODEL qwen_embed
+INPUT (input STRING)
+OUTPUT (embedding ARRAY<FLOAT>)
+WITH (
+  'provider' = 'qwen',
+  'endpoint' = 'https://dashscope.aliyuncs.com/compatible-mode/v1',
+  'api-key' = 'your-api-key',
+  'model' = 'text-embedding-v4',
+  'max-tokens' = '8'
+);`;
+  const ctx = () => seedContext(openAIProvider);
+
+  it('validates as written and embeds against the emulator: the ARRAY<FLOAT> OUTPUT picks the task', async () => {
+    expect(() => compileJob('qwen.sql', SQL, ctx())).not.toThrow();
+    const sql = SQL.replace('https://dashscope.aliyuncs.com', h.emu.origin).replace('your-api-key', KEY);
+    const model = compileJob('qwen.sql', sql, ctx()).catalog.model('qwen_embed')!;
+    const fn = bind(model.definition);
+    expect(expectOk(await fn.predict(['alien'], { signal: never() }))).toEqual([[defaultEmbedding('alien', 8)]]);
+    expect(h.emu.recorded.at(-1)).toMatchObject({ path: '/compatible-mode/v1/embeddings', authorization: `Bearer ${KEY}`, status: 200 });
+    expect(h.emu.recorded.at(-1)!.body).toMatchObject({ model: 'text-embedding-v4', input: 'alien', encoding_format: 'float' });
+    expect(h.emu.recorded.at(-1)!.body).not.toHaveProperty('max_tokens');
+  });
+
+  it('cuts a row over max-tokens at the tail before sending, and says so once', async () => {
+    const model = compileJob('qwen.sql', SQL.replace('https://dashscope.aliyuncs.com', h.emu.origin).replace('your-api-key', KEY), ctx()).catalog.model('qwen_embed')!;
+    const fn = bind(model.definition);
+    // 8 tokens: 32 ASCII characters, or 8 CJK characters.
+    const long = 'abcd'.repeat(20);
+    expectOk(await fn.predict([long], { signal: never() }));
+    expect(h.emu.recorded.at(-1)!.body).toMatchObject({ input: 'abcd'.repeat(8) });
+    expectOk(await fn.predict(['数据脱敏处理身份证号码后四位'], { signal: never() }));
+    expect(h.emu.recorded.at(-1)!.body).toMatchObject({ input: '数据脱敏处理身份' });
+    expectOk(await fn.predict(['short'], { signal: never() }));
+    expect(h.emu.recorded.at(-1)!.body).toMatchObject({ input: 'short' });
+    expect(h.log.entries.filter((e) => /over max-tokens/.test(e.msg))).toHaveLength(1);
+  });
+
+  it('keeps chat the default for a STRING OUTPUT on the same base URL', () => {
+    const chat = defineModel(openAIProvider, { provider: 'qwen', endpoint: 'https://dashscope.aliyuncs.com/compatible-mode/v1', 'api-key': 'k', model: 'qwen-plus' });
+    expect(compileConfig(chat).task).toBe('chat');
+    const embed = defineModel(openAIProvider, { provider: 'qwen', endpoint: 'https://dashscope.aliyuncs.com/compatible-mode/v1', 'api-key': 'k', model: 'text-embedding-v4' }, { outputs: [col('e', FLOAT_ARRAY)] });
+    expect(compileConfig(embed)).toMatchObject({ task: 'embeddings', maxBatchSize: 10 });
+    const declared = defineModel(openAIProvider, { provider: 'qwen', endpoint: 'https://dashscope.aliyuncs.com/compatible-mode/v1', 'api-key': 'k', model: 'qwen-plus', task: 'chat' }, { outputs: [col('e', FLOAT_ARRAY)] });
+    expect(openAIProvider.checkSchema(declared).join()).toMatch(/one STRING output/);
   });
 });

@@ -58,7 +58,8 @@ export const AZURE_OPENAI_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'enum', values: MODEL_TASKS },
       description:
         'Confluent task. `embedding`/`embeddings` call `/embeddings`; every other task calls `/chat/completions`. ' +
-        'Must agree with the endpoint suffix when both are given; needed only when the endpoint has no suffix.',
+        'Must agree with the endpoint suffix when both are given; needed only when the endpoint has no suffix, and then unset means ' +
+        'embeddings for one ARRAY<FLOAT> (or ARRAY<DOUBLE>) OUTPUT column, else chat.',
     },
     {
       key: 'azureopenai.input_format',

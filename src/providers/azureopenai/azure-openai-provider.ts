@@ -3,7 +3,7 @@ import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.j
 import { isEmbeddingTask } from '../model-tasks.js';
 import { parseEndpoint, type OpenAITask } from '../openai/endpoint.js';
 import { chatFormat } from '../openai/chat-format.js';
-import { checkColumns, warnIgnoredOptions } from '../openai/task-checks.js';
+import { checkColumns, taskByOutput, warnIgnoredOptions } from '../openai/task-checks.js';
 import { modelConfigError } from '../provider-errors.js';
 import { createAzureOpenAIClient, type AzureOpenAIClientConfig } from './azure-openai-client.js';
 import { AZURE_MAX_BATCH, AZURE_OPENAI_SPEC } from './azure-openai-options.js';
@@ -39,7 +39,7 @@ function resolveTask(model: ModelDefinition, endpointTask: OpenAITask | undefine
     const by = model.options.get<string>('task') !== undefined ? `task '${model.options.get<string>('task')}'` : 'azureopenai.input_format';
     return { problem: `${by} contradicts the endpoint, which ends in ${SUFFIX[endpointTask]}` };
   }
-  return endpointTask ?? declared ?? 'chat';
+  return endpointTask ?? declared ?? taskByOutput(model);
 }
 
 function checkSchema(model: ModelDefinition): readonly string[] {

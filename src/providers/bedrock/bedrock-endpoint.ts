@@ -1,6 +1,6 @@
 import { parseHttpUrl } from '../parse-http-url.js';
 import type { BedrockInputFormat } from './bedrock-options.js';
-import { uriEncode } from './sigv4.js';
+import { uriEncode } from '../aws/sigv4.js';
 
 export type BedrockOperation = 'invoke' | 'converse';
 

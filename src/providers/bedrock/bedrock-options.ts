@@ -1,4 +1,5 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
+import { awsCredentialOptions } from '../aws/aws-credential-options.js';
 import { MODEL_TASKS } from '../model-tasks.js';
 
 export const BEDROCK_INPUT_FORMATS = Object.freeze(['AMAZON-TITAN-EMBED', 'AMAZON-TITAN-TEXT', 'ANTHROPIC-MESSAGES'] as const);
@@ -26,33 +27,13 @@ export const BEDROCK_SPEC: ConfigSpec = Object.freeze({
         '(Converse, any chat model). The signing region is read from the host. Another host (a proxy, a VPC endpoint alias, ' +
         'the test emulator) signs with `aws_region`. May contain `${ENV_NAME}`.',
     },
-    {
-      key: 'aws_access_key_id',
-      type: { kind: 'string' },
-      secret: true,
-      aliases: ['aws-access-key-id', 'aws-access-key', 'bedrock.aws_access_key_id'],
-      description: 'Access key id for SigV4 signing (service `bedrock`). Usually inherited from a CONNECTION; `${ENV_NAME}` reads the environment.',
-    },
-    {
-      key: 'aws_secret_access_key',
-      type: { kind: 'string' },
-      secret: true,
-      aliases: ['aws-secret-access-key', 'aws-secret-key', 'bedrock.aws_secret_access_key'],
-      description: 'Secret access key for SigV4 signing.',
-    },
-    {
-      key: 'aws_session_token',
-      type: { kind: 'string' },
-      secret: true,
-      aliases: ['aws-session-token', 'bedrock.aws_session_token'],
-      description: 'Session token of temporary credentials, sent as `X-Amz-Security-Token`. Calls fail with 403 once it expires.',
-    },
+    ...awsCredentialOptions('bedrock'),
     {
       key: 'api-key',
       type: { kind: 'string' },
       secret: true,
       aliases: ['apiKey', 'api_key', 'bedrock.api_key'],
-      description: 'A Bedrock API key, sent as `Authorization: Bearer`, instead of the AWS keys.',
+      description: 'A Bedrock API key, sent as `Authorization: Bearer`, instead of SigV4 (static AWS keys or the default chain).',
     },
     {
       key: 'aws_region',

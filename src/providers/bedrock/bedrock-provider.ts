@@ -1,5 +1,7 @@
 import type { ResolvedOptions } from '../../spi/config-spec.js';
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
+import type { Logger } from '../../spi/logger.js';
+import { awsCredentialProblems, compileAwsCredentials, hasAwsCredentialOptions } from '../aws/aws-credential-options.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { isEmbeddingTask } from '../model-tasks.js';
 import { modelConfigError } from '../provider-errors.js';
@@ -92,32 +94,27 @@ function checkColumns(model: ModelDefinition, embedding: boolean): string[] {
   return problems;
 }
 
+/**
+ * SigV4 with static keys, SigV4 with the AWS default chain, or a Bedrock API key: static keys
+ * win over the chain (aws-credential-options.ts); an API key excludes both.
+ */
 function checkCredentials(o: ResolvedOptions): string[] {
-  const keyId = o.get<string>('aws_access_key_id');
-  const secret = o.get<string>('aws_secret_access_key');
-  const token = o.get<string>('aws_session_token');
   const apiKey = o.get<string>('api-key');
-  const problems: string[] = [];
-  for (const [key, value] of [['aws_access_key_id', keyId], ['aws_secret_access_key', secret], ['aws_session_token', token], ['api-key', apiKey]] as const) {
-    if (value === '') problems.push(`option '${key}' is empty`);
-  }
-  const hasKeys = keyId !== undefined || secret !== undefined;
-  if (hasKeys && (keyId === undefined || secret === undefined)) problems.push('SigV4 signing needs both aws_access_key_id and aws_secret_access_key');
-  if (token !== undefined && !hasKeys) problems.push('aws_session_token needs aws_access_key_id and aws_secret_access_key');
-  if (hasKeys && apiKey !== undefined) problems.push('give either the AWS keys (SigV4) or api-key (a Bedrock API key), not both');
-  if (!hasKeys && apiKey === undefined) problems.push('Bedrock needs credentials: aws_access_key_id and aws_secret_access_key (usually from a CONNECTION), or api-key');
+  const problems = awsCredentialProblems(o);
+  if (apiKey === '') problems.push("option 'api-key' is empty");
+  if (apiKey !== undefined && hasAwsCredentialOptions(o)) problems.push('give either AWS credentials (SigV4: keys or aws_profile) or api-key (a Bedrock API key), not both');
   return problems;
 }
 
 function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
   const problems = checkSchema(model);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
-  const config = compileBedrockConfig(model);
+  const config = compileBedrockConfig(model, { log: ctx.log });
   return new BedrockClient(config, ctx.log.child({ modelId: config.modelId, format: config.format }));
 }
 
 /** Options (references already resolved when the job bound) to client settings. Exported for tests. */
-export function compileBedrockConfig(model: ModelDefinition): BedrockClientConfig {
+export function compileBedrockConfig(model: ModelDefinition, deps: { readonly log?: Logger; readonly now?: () => number } = {}): BedrockClientConfig {
   const o = model.options;
   const fail = (problem: string) => modelConfigError(model, problem);
   const endpointText = o.require<string>('endpoint');
@@ -125,17 +122,11 @@ export function compileBedrockConfig(model: ModelDefinition): BedrockClientConfi
   if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'; replace it with your region and model id`);
   const { endpoint, format, problems } = resolve(o, endpointText);
   if (problems.length > 0 || !endpoint || !format) throw fail(problems.join('; ') || 'the endpoint cannot be read');
-  const secret = (key: string) => o.get<string>(key);
-  const keyId = secret('aws_access_key_id');
-  const secretKey = secret('aws_secret_access_key');
+  const apiKey = o.get<string>('api-key');
   const auth: BedrockAuth =
-    keyId !== undefined && secretKey !== undefined
-      ? {
-          kind: 'sigv4',
-          credentials: { accessKeyId: keyId, secretAccessKey: secretKey, sessionToken: secret('aws_session_token') },
-          region: o.get<string>('aws_region') ?? endpoint.hostRegion ?? DEFAULT_SIGNING_REGION,
-        }
-      : { kind: 'bearer', apiKey: secret('api-key') ?? '' };
+    apiKey !== undefined
+      ? { kind: 'bearer', apiKey }
+      : { kind: 'sigv4', ...compileAwsCredentials(o, deps), region: o.get<string>('aws_region') ?? endpoint.hostRegion ?? DEFAULT_SIGNING_REGION };
   const stop = o.get<string>('stop');
   const dimension = o.get<string>('dimension');
   return Object.freeze({

@@ -13,6 +13,8 @@ export interface EmbeddingSettings {
   /** Sent when set (Azure: optional, the deployment picks the model). */
   readonly model?: string | undefined;
   readonly dimension?: number | undefined;
+  /** `max-tokens` of an embedding model: the per-row input limit (embedding-input-limit.ts), not sent. */
+  readonly maxTokens?: number | undefined;
   /** Merged into the body first: the settings above win over it. */
   readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
 }

@@ -42,11 +42,17 @@ export function parseEndpoint(endpoint: string): ParsedEndpoint | { readonly pro
   return { baseURL: `${url.origin}${path}`, task, query: Object.fromEntries(url.searchParams) };
 }
 
-/** The task of a model: the endpoint suffix, else `task` / `openai.input_format`, else chat. */
+/**
+ * The task of a model: the endpoint suffix, else `task` / `openai.input_format`, else the one its
+ * OUTPUT columns ask for (`byOutput`, see taskByOutput): a base URL such as DashScope's
+ * `.../compatible-mode/v1` serves both tasks, and Flink's Qwen provider registers an embedding
+ * model there with no `task`.
+ */
 export function resolveTask(
   endpointTask: OpenAITask | undefined,
   taskOption: string | undefined,
   inputFormat: string | undefined,
+  byOutput: OpenAITask,
 ): OpenAITask | { readonly problem: string } {
   const declaredBy = taskOption !== undefined ? `task '${taskOption}'` : inputFormat !== undefined ? `openai.input_format '${inputFormat}'` : undefined;
   const declaredName = taskOption ?? inputFormat;
@@ -55,5 +61,5 @@ export function resolveTask(
   if (endpointTask && declared && endpointTask !== declared) {
     return { problem: `${declaredBy} contradicts the endpoint, which ends in the ${endpointTask === 'chat' ? '/chat/completions' : '/embeddings'} path` };
   }
-  return endpointTask ?? declared ?? 'chat';
+  return endpointTask ?? declared ?? byOutput;
 }

@@ -9,6 +9,7 @@ import { textOf } from '../text-of.js';
 import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
 import { chatBodyText, chatResponse, type ChatSettings } from './chat-body.js';
 import { embeddingBody, embeddingResponses, type EmbeddingSettings } from './embedding-body.js';
+import { embeddingInputLimit } from './embedding-input-limit.js';
 import type { OpenAITask } from './endpoint.js';
 import { decodeAnswer } from '../malformed-answer.js';
 import { makeRedactor, openAIError } from './openai-errors.js';
@@ -125,14 +126,17 @@ class OpenAIChatClient extends OpenAIClientBase implements ModelClient {
 
 class OpenAIEmbeddingClient extends OpenAIClientBase implements ModelClient {
   readonly maxBatchSize: number;
+  readonly #limit: (texts: readonly string[]) => readonly string[];
 
   constructor(config: OpenAIWireConfig, wire: OpenAIWire, log: Logger) {
     super(config, wire, log);
     this.maxBatchSize = config.maxBatchSize;
+    this.#limit = embeddingInputLimit(config.maxTokens, log);
   }
 
   estimateTokens(inputs: readonly Value[]): number {
-    return estimateEmbeddingTokens(inputs[0]);
+    const estimate = estimateEmbeddingTokens(inputs[0]);
+    return this.config.maxTokens === undefined ? estimate : Math.min(estimate, this.config.maxTokens);
   }
 
   async call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse> {
@@ -141,7 +145,8 @@ class OpenAIEmbeddingClient extends OpenAIClientBase implements ModelClient {
   }
 
   callBatch(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]> {
-    return sendNonNullTexts(batch, this.noteNullInput, async (texts) => {
+    return sendNonNullTexts(batch, this.noteNullInput, async (rowTexts) => {
+      const texts = this.#limit(rowTexts);
       const body = embeddingBody(this.config, texts);
       return this.send(opts.signal, JSON.stringify(body), (json) => embeddingResponses(json, texts));
     });

@@ -18,7 +18,7 @@ export const OPENAI_SPEC: ConfigSpec = Object.freeze({
       aliases: ['openai.endpoint'],
       description:
         'Full URL. The suffix picks the task: `.../chat/completions` (chat) or `.../embeddings` (embeddings); the base URL is the ' +
-        'endpoint without it. A base URL without suffix (e.g. `https://api.deepseek.com/v1`) takes the task from `task`. May contain `${ENV_NAME}`.',
+        'endpoint without it. A base URL without suffix (e.g. `https://api.deepseek.com/v1`, `https://dashscope.aliyuncs.com/compatible-mode/v1`) takes the task from `task`, else from OUTPUT. May contain `${ENV_NAME}`.',
     },
     {
       key: 'api-key',
@@ -40,7 +40,8 @@ export const OPENAI_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'enum', values: ['chat', 'text_generation', 'classification', 'embedding', 'embeddings'] },
       description:
         'Used when the endpoint has no task suffix: `chat`, `text_generation` and `classification` call chat completions; ' +
-        '`embedding`/`embeddings` call embeddings. Default chat. Must agree with the endpoint suffix when both are given.',
+        '`embedding`/`embeddings` call embeddings. Unset: embeddings when OUTPUT is one ARRAY<FLOAT> (or ARRAY<DOUBLE>) column, else chat. ' +
+        'Must agree with the endpoint suffix when both are given.',
     },
     {
       key: 'openai.input_format',
@@ -81,7 +82,10 @@ export const OPENAI_SPEC: ConfigSpec = Object.freeze({
       key: 'max-tokens',
       type: { kind: 'int', min: 1 },
       aliases: ['maxTokens', 'max_tokens', 'openai.PARAMS.max_tokens'],
-      description: `Chat: completion token limit, sent as \`max_tokens\`. Also the completion part of the token estimate (${DEFAULT_EXPECTED_COMPLETION_TOKENS} when unset).`,
+      description:
+        `Chat: completion token limit, sent as \`max_tokens\`. Also the completion part of the token estimate (${DEFAULT_EXPECTED_COMPLETION_TOKENS} when unset). ` +
+        'Embeddings: the most tokens of one row (as Flink\'s Qwen provider; text-embedding-v4 takes 8,192), not sent: a longer text is cut at the tail ' +
+        'before the request, counted by an estimate that errs towards cutting (ASCII 4 characters a token, any other character one), and the first cut is logged.',
     },
     {
       key: 'presence-penalty',

@@ -5,7 +5,7 @@ import { parseEndpoint, resolveTask, type OpenAITask, type ParsedEndpoint } from
 import { createOpenAIClient, type OpenAIClientConfig } from './openai-client.js';
 import { chatFormat } from './chat-format.js';
 import { OPENAI_SPEC } from './openai-options.js';
-import { checkColumns, warnIgnoredOptions } from './task-checks.js';
+import { checkColumns, taskByOutput, warnIgnoredOptions } from './task-checks.js';
 
 /** DashScope (Model Studio) embeddings accept at most 10 inputs per request (wire-formats §2.3). */
 const DASHSCOPE_MAX_BATCH = 10;
@@ -33,7 +33,7 @@ function checkSchema(model: ModelDefinition): readonly string[] {
     if ('problem' in parsed) problems.push(parsed.problem);
     else endpointTask = parsed.task;
   }
-  const task = resolveTask(endpointTask, o.get<string>('task'), o.get<string>('openai.input_format'));
+  const task = resolveTask(endpointTask, o.get<string>('task'), o.get<string>('openai.input_format'), taskByOutput(model));
   if (typeof task === 'object') {
     problems.push(task.problem);
   } else {
@@ -62,7 +62,7 @@ export function compileConfig(model: ModelDefinition): OpenAIClientConfig {
   const apiKey = o.require<string>('api-key');
   const parsed = parseEndpoint(endpoint);
   if ('problem' in parsed) throw modelConfigError(model, parsed.problem);
-  const task = resolveTask(parsed.task, o.get<string>('task'), o.get<string>('openai.input_format'));
+  const task = resolveTask(parsed.task, o.get<string>('task'), o.get<string>('openai.input_format'), taskByOutput(model));
   if (typeof task === 'object') throw modelConfigError(model, task.problem);
   const extra = parseExtraBody(o.get<string>('extra-body'));
   if (typeof extra === 'string') throw modelConfigError(model, extra);

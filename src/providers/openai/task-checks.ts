@@ -3,6 +3,16 @@ import type { ModelDefinition } from '../../spi/model-provider.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
 import type { OpenAITask } from './endpoint.js';
 
+/**
+ * The task a model's OUTPUT asks for when nothing else names one: a single ARRAY<FLOAT> (or
+ * ARRAY<DOUBLE>) column is an embedding, anything else chat (a structured model is shown to the
+ * provider with one STRING column, so it stays chat).
+ */
+export function taskByOutput(model: Pick<ModelDefinition, 'outputs'>): OpenAITask {
+  const { outputs } = model;
+  return outputs.length === 1 && isFloatArray(outputs[0]!.type) ? 'embeddings' : 'chat';
+}
+
 /** The columns an OpenAI-wire task takes and produces (the openai and azureopenai providers). */
 export function checkColumns(model: ModelDefinition, task: OpenAITask): string[] {
   const problems: string[] = [];
@@ -23,7 +33,8 @@ export function checkColumns(model: ModelDefinition, task: OpenAITask): string[]
   return problems;
 }
 
-const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'max-tokens', 'presence-penalty', 'n', 'seed', 'response-format', 'response-schema'];
+// 'max-tokens' serves both: the completion limit of chat, the per-row input limit of embeddings.
+const CHAT_ONLY = ['system-prompt', 'temperature', 'top-p', 'stop', 'presence-penalty', 'n', 'seed', 'response-format', 'response-schema'];
 const EMBEDDINGS_ONLY = ['dimension', 'max-batch-size'];
 
 /** Portable jobs may carry options of the other task; Flink ignores them, we say so once. */

@@ -219,8 +219,10 @@ describe('bedrock provider: options and schema', () => {
     expect(check({ endpoint: `${host}/model/amazon.titan-embed-text-v1/invoke`, dimension: '256' }, { outputs: [col('v', FLOAT_ARRAY)] })).toMatch(/Titan Embeddings V2/);
     expect(check({ endpoint: `${host}/foo` })).toMatch(/must end in \/model/);
     expect(check({ endpoint: `${host}/model/${CLAUDE}/invoke` }, { outputs: [col('v', FLOAT_ARRAY)] })).toMatch(/one STRING output/);
-    const noCreds = bedrockProvider.checkSchema(defineModel(bedrockProvider, { endpoint: `${host}/model/${CLAUDE}/invoke` })).join();
-    expect(noCreds).toMatch(/needs credentials/);
+    // No credentials in the options: the AWS default chain serves them at the first call.
+    expect(bedrockProvider.checkSchema(defineModel(bedrockProvider, { endpoint: `${host}/model/${CLAUDE}/invoke` }))).toEqual([]);
+    expect(check({ endpoint: `${host}/model/${CLAUDE}/invoke`, aws_profile: 'prod' })).toMatch(/aws_profile .* not both/);
+    expect(bedrockProvider.checkSchema(defineModel(bedrockProvider, { endpoint: `${host}/model/${CLAUDE}/invoke`, profile: 'prod', 'api-key': 'k' })).join()).toMatch(/either AWS credentials/);
     expect(bedrockProvider.checkSchema(defineModel(bedrockProvider, { endpoint: `${host}/model/${CLAUDE}/invoke`, aws_access_key_id: 'a' })).join()).toMatch(/both/);
   });
 });

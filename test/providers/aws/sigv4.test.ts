@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUri, sha256Hex, signSigV4, signingKey } from '../../../src/providers/bedrock/sigv4.js';
+import { canonicalUri, sha256Hex, signSigV4, signingKey } from '../../../src/providers/aws/sigv4.js';
 
 /**
  * Vectors from the AWS SigV4 test suite (awslabs/aws-c-auth tests/aws-signing-test-suite/v4/*:

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import type { AwsCredentials } from './aws-credentials.js';
 
 /**
  * AWS Signature Version 4 for request headers, as botocore's `SigV4Auth` does it
@@ -9,12 +10,6 @@ import { createHash, createHmac } from 'node:crypto';
  * signed like any other header. Verified against the AWS SigV4 test suite in sigv4.test.ts.
  */
 
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  /** Temporary credentials (STS): sent and signed as X-Amz-Security-Token. */
-  readonly sessionToken?: string | undefined;
-}
 
 export interface SigV4Request {
   readonly method: string;
