@@ -1,4 +1,5 @@
 import type { Registry } from '../spi/registry.js';
+import { azureMLProvider } from './azureml/azureml-provider.js';
 import { azureOpenAIProvider } from './azureopenai/azure-openai-provider.js';
 import { bedrockProvider } from './bedrock/bedrock-provider.js';
 import { googleAIProvider } from './googleai/googleai-provider.js';
@@ -14,5 +15,6 @@ export function registerProviders(registry: Registry): Registry {
     .registerProvider(azureOpenAIProvider)
     .registerProvider(bedrockProvider)
     .registerProvider(googleAIProvider)
-    .registerProvider(sagemakerProvider);
+    .registerProvider(sagemakerProvider)
+    .registerProvider(azureMLProvider);
 }
