@@ -5,6 +5,7 @@ import { openAIChatFormat } from './openai-chat-format.js';
 import { azureMLTensorFormat, pandasDataFrameFormat } from './pandas-dataframe-format.js';
 import type { TabularFormat } from './tabular-format.js';
 import { textFormat } from './text-format.js';
+import { tfServingColumnFormat } from './tf-serving-column-format.js';
 import { tfServingFormat } from './tf-serving-format.js';
 import { tritonFormat } from './triton-format.js';
 
@@ -28,6 +29,7 @@ const FORMATS: Readonly<Record<string, Make>> = Object.freeze({
   'JSON-ARRAY': FIXED(jsonArrayFormat),
   'TF-SERVING': FIXED(tfServingFormat),
   'KSERVE-V1': FIXED(tfServingFormat),
+  'TF-SERVING-COLUMN': FIXED(tfServingColumnFormat),
   TRITON: FIXED(tritonFormat),
   'KSERVE-V2': FIXED(tritonFormat),
   'PANDAS-DATAFRAME': FIXED(pandasDataFrameFormat('mlflow')),

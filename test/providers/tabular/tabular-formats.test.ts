@@ -44,6 +44,11 @@ describe('tabular formats: encode', () => {
     expect(JSON.parse(format('KSERVE-V1').encode([['hi'], ['yo']], [col('text', T.STRING)]).body)).toEqual({ instances: ['hi', 'yo'] });
   });
 
+  it('TF-SERVING-COLUMN writes one list per column', () => {
+    expect(JSON.parse(format('TF-SERVING-COLUMN').encode([ROW, [7, 1.5, 'x']], INPUTS).body)).toEqual({ inputs: { age: [41, 7], income: [52000.5, 1.5], city: ['Lyon, FR', 'x'] } });
+    expect(JSON.parse(format('TF-SERVING-COLUMN').encode([['a'], ['b']], [col('t', T.STRING)]).body)).toEqual({ inputs: ['a', 'b'] });
+  });
+
   it('TRITON / KSERVE-V2 writes one typed tensor per column, arrays as a second dimension', () => {
     const inputs = [col('age', T.INT), col('features', T.DOUBLES), col('city', T.STRING)];
     const body = JSON.parse(format('KSERVE-V2').encode([[1, [0.5, 1.5], 'a'], [2, [2.5, 3.5], 'b']], inputs).body);
@@ -110,6 +115,12 @@ describe('tabular formats: decode', () => {
     expect(() => format('TF-SERVING').decode(json('{"predictions":[1,2,3]}'), SCORE, 2)).toThrow(/3 predictions for 2 rows/);
   });
 
+  it('TF-SERVING-COLUMN: outputs as a list per row or named lists per column', () => {
+    expect(format('TF-SERVING-COLUMN').decode(json('{"outputs":[0.5,0.25]}'), SCORE, 2)).toEqual([[0.5], [0.25]]);
+    expect(format('TF-SERVING-COLUMN').decode(json('{"outputs":{"label":["a","b"],"score":[1,2]}}'), TWO, 2)).toEqual([['a', 1], ['b', 2]]);
+    expect(() => format('TF-SERVING-COLUMN').decode(json('{"outputs":{"label":["a"]}}'), TWO, 1)).toThrow(/no list of 1 values for the OUTPUT column 'score'/);
+  });
+
   it('TRITON: output tensors by name (else position), split by the batch dimension', () => {
     const answer = json(
       JSON.stringify({
@@ -145,7 +156,7 @@ describe('tabular formats: decode', () => {
 
 describe('tabular formats: registry', () => {
   it('knows Confluent names in any case and JSON:<key>, and nothing else', () => {
-    for (const name of ['csv', 'Json', 'JSON-ARRAY', 'tf-serving', 'KSERVE-V1', 'TRITON', 'kserve-v2', 'PANDAS-DATAFRAME', 'AZUREML-PANDAS-DATAFRAME', 'AZUREML-TENSOR', 'TEXT', 'OPENAI-CHAT', 'JSON:instances']) {
+    for (const name of ['csv', 'Json', 'JSON-ARRAY', 'tf-serving', 'KSERVE-V1', 'TF-SERVING-COLUMN', 'TRITON', 'kserve-v2', 'PANDAS-DATAFRAME', 'AZUREML-PANDAS-DATAFRAME', 'AZUREML-TENSOR', 'TEXT', 'OPENAI-CHAT', 'JSON:instances']) {
       expect(isTabularFormatName(name), name).toBe(true);
     }
     expect(isTabularFormatName('PROTOBUF')).toBe(false);
