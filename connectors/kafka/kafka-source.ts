@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { Logger } from '../../src/spi/logger.js';
 import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext } from '../../src/spi/source.js';
+import { BatchHeartbeat, isRebalancing } from './batch-heartbeat.js';
 import type { ClientSettings } from './client-settings.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
@@ -95,6 +96,8 @@ export class KafkaSource implements Source {
   #skipped = 0;
   #tombstones = 0;
   #unavailableAttempts = 0;
+  /** The epoch in which a heartbeat reported a rebalance: its queued batches are not read. */
+  #rebalanceSeen = -1;
 
   constructor(cfg: KafkaSourceConfig) {
     this.#cfg = cfg;
@@ -246,13 +249,35 @@ export class KafkaSource implements Source {
     if (this.#positioner && !cp.positioned) {
       if (!(await this.#position(p, cp, epoch))) return;
     }
-    const live = () => p.isRunning() && !p.isStale() && !this.#stop.signal.aborted && epoch === this.#checkpointer.epoch;
+    if (this.#rebalanceSeen === epoch) return; // a batch queued before the rebalance: kafkajs rejoins first
+    const beat = new BatchHeartbeat(p, Math.min(1000, this.#cfg.client.consumer.heartbeatInterval));
+    try {
+      await this.#readBatch(p, cp, epoch, beat);
+    } finally {
+      beat.stop();
+    }
+    if (beat.error !== undefined) {
+      // Only a rebalance is sure to end this epoch (kafkajs rejoins); after another error the
+      // next batches of the epoch must still be read.
+      if (isRebalancing(beat.error)) this.#rebalanceSeen = epoch;
+      this.#log.info({ err: (beat.error as Error).message }, 'kafka source: the group is rebalancing; committing acked progress before rejoining');
+      await this.#committer.flush();
+      throw beat.error;
+    }
+    if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
+  }
+
+  /** Pushes the batch's records until the end, the poll limit, a stop or a heartbeat error. */
+  async #readBatch(p: EachBatchPayload, cp: PartitionCheckpoint, epoch: number, beat: BatchHeartbeat): Promise<void> {
+    const { batch } = p;
+    const ctx = this.#ctx!;
+    const live = () => p.isRunning() && !p.isStale() && beat.error === undefined && !this.#stop.signal.aborted && epoch === this.#checkpointer.epoch;
     const limit = this.#cfg.client.consumer.maxPollRecords ?? Infinity;
     let taken = 0;
     for (const m of batch.messages) {
       if (!live() || taken >= limit) break;
       if (ctx.flow.full) {
-        await this.#waitForFlow(p);
+        await Promise.race([this.#pauseForFlow(), beat.interrupted]);
         if (!live()) break;
       }
       const offset = Number(m.offset);
@@ -327,7 +352,6 @@ export class KafkaSource implements Source {
       }
       p.resolveOffset(m.offset);
     }
-    if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
   }
 
   /**
@@ -399,36 +423,6 @@ export class KafkaSource implements Source {
       });
     }
     return this.#flowPause;
-  }
-
-  /** Waits inside eachBatch for the pipeline to drain, heartbeating so the member stays in the group. */
-  async #waitForFlow(p: EachBatchPayload): Promise<void> {
-    const drained = this.#pauseForFlow();
-    let heartbeatError: unknown;
-    let timer: NodeJS.Timeout | undefined;
-    const interrupted = new Promise<void>((resolve) => {
-      const tick = Math.min(1000, this.#cfg.client.consumer.heartbeatInterval);
-      timer = setInterval(() => {
-        if (!p.isRunning()) {
-          resolve();
-          return;
-        }
-        p.heartbeat().catch((err: unknown) => {
-          heartbeatError = err;
-          resolve();
-        });
-      }, tick);
-    });
-    try {
-      await Promise.race([drained, interrupted]);
-    } finally {
-      clearInterval(timer);
-    }
-    if (heartbeatError !== undefined) {
-      this.#log.info({ err: (heartbeatError as Error).message }, 'kafka source: the group is rebalancing; committing acked progress before rejoining');
-      await this.#committer.flush();
-      throw heartbeatError;
-    }
   }
 
   #pauseTopics(): void {

@@ -80,6 +80,7 @@ function fillModel(m: Snapshot, labels: ModelLabels, x: JobModelStats): void {
     m.modelCacheMisses.inc(labels, s.cache.misses);
     m.modelCacheEvictions.inc(labels, s.cache.evictions);
   }
+  if (s.contextOverflow) m.modelContextOverflow.inc({ ...labels, action: s.contextOverflow.action }, s.contextOverflow.rows);
   if (s.limiter) fillLimiter(m, labels, s.limiter);
 }
 

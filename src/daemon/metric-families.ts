@@ -84,6 +84,11 @@ export function createMetricFamilies(registry: Registry) {
     ),
     modelCacheMisses: counter('predictd_model_cache_misses_total', 'Rows of a model with cache.enabled that had to call the model.', MODEL),
     modelCacheEvictions: counter('predictd_model_cache_evictions_total', 'Cached answers evicted to stay within cache.max-entries (least recently used first).', MODEL),
+    modelContextOverflow: counter(
+      'predictd_model_context_overflow_total',
+      "Rows whose prompt (system prompt + input text) was over the model's max-context-size, by the context-overflow-action applied: truncated-* (sent cut to fit) or skipped* (dropped without a call).",
+      [...MODEL, 'action'],
+    ),
     limiterRate: gauge('predictd_limiter_requests_per_minute', "Requests per minute the model's quota allows now (lowered after a 429, raised back slowly).", MODEL),
     limiterQueued: gauge('predictd_limiter_queued', "Requests waiting for the model's quota.", MODEL),
     limiterPausedUntil: gauge('predictd_limiter_paused_until_timestamp_seconds', "Until when a Retry-After pauses the model's quota (seconds since the epoch); 0 when not paused.", MODEL),

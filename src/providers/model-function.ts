@@ -28,6 +28,8 @@ import type { LimiterRegistry } from './limiter-registry.js';
 import { backoffDelay, compileModelPolicy, type ModelPolicy } from './shared-model-options.js';
 import type { RequestDurationObservers } from '../spi/metrics.js';
 import { failedRequestOutcome, RequestMeter } from './request-meter.js';
+import { contextWindowFor, withContextWindow } from './context-window/context-window-model.js';
+import type { ContextOverflowStats, ContextWindow } from './context-window/context-window.js';
 
 export interface BindOptions {
   /** The daemon's shared limiters: models with the same quota key share one. */
@@ -69,6 +71,8 @@ export interface ModelStats {
   readonly totalTokens: number;
   /** The response cache's counters; present when `cache.enabled` is true. */
   readonly cache?: CacheStats;
+  /** Rows over `max-context-size` and what became of them; present when it is set. */
+  readonly contextOverflow?: ContextOverflowStats;
   /**
    * What the reported tokens cost at the model's `cost.input-per-1m-tokens` and
    * `cost.output-per-1m-tokens`, in the user's currency; absent when the model has no price.
@@ -85,7 +89,7 @@ export interface BoundModelFunction extends ModelFunction {
   stats(): ModelStats;
 }
 
-type MutableStats = { -readonly [K in Exclude<keyof ModelStats, 'limiter' | 'cache'>]-?: Exclude<ModelStats[K], undefined> };
+type MutableStats = { -readonly [K in Exclude<keyof ModelStats, 'limiter' | 'cache' | 'contextOverflow'>]-?: Exclude<ModelStats[K], undefined> };
 
 /**
  * Wraps a provider's ModelClient with everything plugins must not do themselves: admission through
@@ -119,16 +123,18 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
   const reader = providerModel.structured ? compileAnswerReader(physical) : undefined;
   const log = opts.log.child({ model: model.name, provider: model.provider });
   const client = factory.create(providerModel, { log });
+  const clock = opts.clock ?? systemClock;
   let lease: LimiterLease;
+  let contextWindow: ContextWindow | undefined;
   try {
+    contextWindow = contextWindowFor(model, client, log, clock);
     lease = opts.limiters.get(client.quotaKey, policy.limits);
   } catch (err) {
     void client.close?.();
     throw err;
   }
-  const clock = opts.clock ?? systemClock;
   const cache = policy.cache ? new ResponseCache(modelIdentity(model), policy.cache, clock) : undefined;
-  return new BoundModel({
+  const bound = new BoundModel({
     name: model.name,
     outputs: hasErrorColumns ? model.outputs : undefined,
     policy,
@@ -141,6 +147,7 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
     reader,
     cache,
   });
+  return contextWindow ? withContextWindow(bound, contextWindow) : bound;
 }
 
 interface BoundModelParts {

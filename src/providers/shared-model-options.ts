@@ -2,6 +2,7 @@ import type { ConfigSpec, OptionSpec, ResolvedOptions } from '../spi/config-spec
 import { fullJitterDelay } from '../util/backoff.js';
 import type { ModelProviderFactory } from '../spi/model-provider.js';
 import type { RateLimits } from './limit-plan.js';
+import { CONTEXT_OVERFLOW_OPTIONS } from './context-window/context-overflow-options.js';
 
 /**
  * Default `client-timeout`: one attempt of a long chat generation (thousands of output tokens)
@@ -11,7 +12,8 @@ import type { RateLimits } from './limit-plan.js';
 export const DEFAULT_CLIENT_TIMEOUT_MS = 60_000;
 
 /**
- * Options every model accepts whatever its provider: the shared limiter and the retry policy.
+ * Options every model accepts whatever its provider: the shared limiter, the retry policy, the
+ * response cache and the context window (`max-context-size`, context-window/).
  * Names follow Flink's OpenAI provider (`error-handling-strategy`, `retry-num`,
  * `retry-fallback-strategy`) and VVR (`retry-backoff-*`); snake_case spellings are aliases.
  */
@@ -153,6 +155,7 @@ export const SHARED_MODEL_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'double', min: 0 },
       description: 'Price of one million output (completion) tokens, in the same currency as `cost.input-per-1m-tokens`.',
     },
+    ...CONTEXT_OVERFLOW_OPTIONS,
   ]),
 });
 

@@ -77,6 +77,11 @@ export class ModelCallError extends Error {
 export interface ModelClient {
   /** The quota this client draws on: provider + endpoint + credential fingerprint (never the secret itself). */
   readonly quotaKey: string;
+  /**
+   * The text the client sends with every row besides the row's own (its system prompt, a schema
+   * instruction): `max-context-size` counts it. Absent: only the row's text is counted.
+   */
+  readonly systemPrompt?: string;
   /** Tokens a call with these inputs is expected to consume (prompt + expected completion). */
   estimateTokens(inputs: readonly Value[]): number;
   call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse>;

@@ -113,7 +113,10 @@ function parseOptionValue(opt: OptionSpec, value: string): OptionValue | { error
     }
     case 'enum': {
       const found = t.values.find((v) => v.toLowerCase() === value.trim().toLowerCase());
-      return found ?? bad(`one of ${t.values.map((v) => `'${v}'`).join(', ')}`);
+      if (found !== undefined) return found;
+      const problem = bad(`one of ${t.values.map((v) => `'${v}'`).join(', ')}`);
+      const hint = opt.secret ? undefined : closestMatch(value.trim(), t.values);
+      return hint ? { error: `${problem.error}; did you mean '${hint}'?` } : problem;
     }
     case 'list':
       return value.split(/[;,]/).map((s) => s.trim()).filter((s) => s.length > 0);

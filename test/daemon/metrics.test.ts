@@ -151,6 +151,7 @@ describePython('DaemonMetrics', () => {
         model: 'priced',
         stats: modelStats({
           cost: 0.0061,
+          contextOverflow: { action: 'skipped-log', rows: 4 },
           limiter: {
             quotaKey: 'openai|https://api.example|gpt',
             requestsPerMinute: 450,
@@ -172,7 +173,7 @@ describePython('DaemonMetrics', () => {
     ...over,
   });
 
-  it('renders lag, committed and end offsets per topic-partition, the limiter hook, and cost only for priced models', async () => {
+  it('renders lag, committed and end offsets per topic-partition, the limiter hook, context overflows, and cost only for priced models', async () => {
     const metrics = new DaemonMetrics('9.9.9');
     const m = parseWithPrometheusClient(await metrics.render([job()], []));
     const p0 = { job: 'reviews', pipeline: 'INSERT INTO scored', topic: 'reviews', partition: '0' };
@@ -190,6 +191,8 @@ describePython('DaemonMetrics', () => {
     expect(valueOf(m, 'predictd_limiter_queued', priced)).toBe(7);
     expect(valueOf(m, 'predictd_limiter_paused_until_timestamp_seconds', priced)).toBe(1_700_000_030);
     expect(samplesOf(m, 'predictd_limiter_queued', { model: 'free' })).toEqual([]);
+    expect(valueOf(m, 'predictd_model_context_overflow_total', { ...priced, action: 'skipped-log' })).toBe(4);
+    expect(samplesOf(m, 'predictd_model_context_overflow_total', { model: 'free' })).toEqual([]);
 
     // The failure kinds are exclusive: the timeout is not counted again as transient.
     expect(['throttled', 'timeout', 'malformed', 'transient', 'fatal'].map((kind) => valueOf(m, 'predictd_model_errors_total', { ...priced, kind }))).toEqual([2, 1, 0, 0, 0]);

@@ -41,6 +41,7 @@ export function bedrockQuotaKey(config: Pick<BedrockClientConfig, 'url' | 'model
  */
 export class BedrockClient implements ModelClient {
   readonly quotaKey: string;
+  readonly systemPrompt: string | undefined;
   readonly #config: BedrockClientConfig;
   readonly #redact: (text: string) => string;
   readonly #now: () => Date;
@@ -52,6 +53,8 @@ export class BedrockClient implements ModelClient {
     this.#now = now;
     this.#noteNullInput = nullInputWarning(log);
     this.quotaKey = bedrockQuotaKey(config);
+    // Embedding bodies carry the row's text alone.
+    this.systemPrompt = codecFor(config.format).output === 'embedding' ? undefined : config.generation.systemPrompt;
     const secrets = config.auth.kind === 'sigv4' ? [config.auth.credentials.secretAccessKey, config.auth.credentials.sessionToken ?? ''] : [config.auth.apiKey];
     const redactors = secrets.filter((s) => s.length > 0).map(makeRedactor);
     this.#redact = (text) => redactors.reduce((t, r) => r(t), text);

@@ -82,6 +82,10 @@ abstract class GoogleClientBase {
 }
 
 class GeminiGenerateClient extends GoogleClientBase implements ModelClient {
+  get systemPrompt(): string | undefined {
+    return this.config.systemPrompt;
+  }
+
   estimateTokens(inputs: readonly Value[]): number {
     return estimateChatTokens(inputs[0], this.config);
   }

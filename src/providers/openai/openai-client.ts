@@ -99,10 +99,12 @@ abstract class OpenAIClientBase {
 }
 
 class OpenAIChatClient extends OpenAIClientBase implements ModelClient {
+  readonly systemPrompt: string | undefined;
   readonly #body: (input: string) => string;
 
   constructor(config: OpenAIWireConfig, wire: OpenAIWire, log: Logger) {
     super(config, wire, log);
+    this.systemPrompt = config.systemPrompt || undefined;
     this.#body = chatBodyText(config);
   }
 
