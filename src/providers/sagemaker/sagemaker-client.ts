@@ -46,6 +46,8 @@ export function sagemakerQuotaKey(config: Pick<SageMakerClientConfig, 'url' | 'e
 export class SageMakerClient implements ModelClient {
   readonly quotaKey: string;
   readonly maxBatchSize: number;
+  /** OPENAI-CHAT's system prompt, which `max-context-size` counts with every row. */
+  readonly systemPrompt?: string;
   readonly #config: SageMakerClientConfig;
   readonly #redact: (text: string) => string;
   readonly #now: () => Date;
@@ -57,6 +59,7 @@ export class SageMakerClient implements ModelClient {
     this.#now = now;
     this.#noteNullInput = nullInputWarning(log);
     this.quotaKey = sagemakerQuotaKey(config);
+    if (config.chat?.systemPrompt) this.systemPrompt = config.chat.systemPrompt;
     this.maxBatchSize = Math.max(1, Math.min(config.maxBatchSize, config.model.input.maxRows, config.model.output.maxRows));
     const redactors = [config.credentials.secretAccessKey, config.credentials.sessionToken ?? ''].filter((s) => s.length > 0).map(makeRedactor);
     this.#redact = (text) => redactors.reduce((t, r) => r(t), text);

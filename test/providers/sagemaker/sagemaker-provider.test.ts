@@ -93,13 +93,15 @@ describe('sagemaker provider: InvokeEndpoint', () => {
   });
 
   it('runs OPENAI-CHAT containers with the openai chat body, system prompt and PARAMS, usage counted', async () => {
-    const fn = bind(
-      defineModel(
-        sagemakerProvider,
-        { provider: 'sagemaker', endpoint: h.emu.url('llm'), ...CREDS, 'sagemaker.input_format': 'OPENAI-CHAT', 'sagemaker.system_prompt': 'Be brief.', 'sagemaker.PARAMS.max_tokens': '20' },
-        { inputs: [col('text')], outputs: [col('answer')] },
-      ),
+    const chat = defineModel(
+      sagemakerProvider,
+      { provider: 'sagemaker', endpoint: h.emu.url('llm'), ...CREDS, 'sagemaker.input_format': 'OPENAI-CHAT', 'sagemaker.system_prompt': 'Be brief.', 'sagemaker.PARAMS.max_tokens': '20' },
+      { inputs: [col('text')], outputs: [col('answer')] },
     );
+    // max-context-size counts the system prompt the client sends with every row.
+    expect(sagemakerProvider.create(chat, { log: h.log }).systemPrompt).toBe('Be brief.');
+    expect(sagemakerProvider.create(model(), { log: h.log }).systemPrompt).toBeUndefined();
+    const fn = bind(chat);
     expect(expectOk(await fn.predict(['hello'], { signal: never() }))).toEqual([['echo: hello']]);
     expect(JSON.parse(h.emu.recorded.at(-1)!.body)).toEqual({
       messages: [
