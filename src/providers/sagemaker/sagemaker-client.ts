@@ -1,7 +1,7 @@
 import type { Logger } from '../../spi/logger.js';
 import { ModelCallError, type ModelClient, type ModelResponse } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
-import { signSigV4, type AwsCredentials } from '../bedrock/sigv4.js';
+import { signSigV4 } from '../bedrock/sigv4.js';
 import { fingerprint } from '../fingerprint.js';
 import { HttpClient, type HttpAnswer } from '../http-client.js';
 import { nullInputWarning } from '../null-input-warning.js';
@@ -9,6 +9,7 @@ import { makeRedactor } from '../openai/openai-errors.js';
 import { estimateRowTokens, exchangeRows, type TabularModel } from '../tabular/tabular-exchange.js';
 import type { EncodedRequest } from '../tabular/tabular-format.js';
 import { estimateChatTokens } from '../token-estimate.js';
+import type { SageMakerCredentialSource } from './sagemaker-credentials.js';
 import { sagemakerError } from './sagemaker-errors.js';
 import { SAGEMAKER_MAX_BODY_BYTES } from './sagemaker-options.js';
 
@@ -19,7 +20,10 @@ export interface SageMakerClientConfig {
   readonly url: string;
   readonly endpointName: string;
   readonly region: string;
-  readonly credentials: AwsCredentials;
+  /** Asked before signing each request (static keys now; a refreshing chain fits the same shape). */
+  readonly credentials: SageMakerCredentialSource;
+  /** The access key id (or another non-secret name of the credentials) for the quota key. */
+  readonly credentialId: string;
   readonly model: TabularModel;
   /** `Content-Type` override (`sagemaker.input_content_type`); else the input format's. */
   readonly contentType: string | undefined;
@@ -33,9 +37,9 @@ export interface SageMakerClientConfig {
 }
 
 /** SageMaker quotas are per endpoint (and inference component): `sagemaker|origin|endpoint|component|cred:<sha-256 prefix>`. */
-export function sagemakerQuotaKey(config: Pick<SageMakerClientConfig, 'url' | 'endpointName' | 'headers' | 'credentials'>): string {
+export function sagemakerQuotaKey(config: Pick<SageMakerClientConfig, 'url' | 'endpointName' | 'headers' | 'credentialId'>): string {
   const component = config.headers['X-Amzn-SageMaker-Inference-Component'] ?? '';
-  return `sagemaker|${new URL(config.url).origin}|${config.endpointName}|${component}|cred:${fingerprint(config.credentials.accessKeyId)}`;
+  return `sagemaker|${new URL(config.url).origin}|${config.endpointName}|${component}|cred:${fingerprint(config.credentialId)}`;
 }
 
 /**
@@ -50,6 +54,9 @@ export class SageMakerClient implements ModelClient {
   readonly systemPrompt?: string;
   readonly #config: SageMakerClientConfig;
   readonly #redact: (text: string) => string;
+  /** Redactors of the secrets last signed with: errors quote what a request carried. */
+  #redactors: ((text: string) => string)[] = [];
+  #signedWith: object | undefined;
   readonly #now: () => Date;
   readonly #noteNullInput: () => void;
   readonly #http = new HttpClient();
@@ -61,8 +68,7 @@ export class SageMakerClient implements ModelClient {
     this.quotaKey = sagemakerQuotaKey(config);
     if (config.chat?.systemPrompt) this.systemPrompt = config.chat.systemPrompt;
     this.maxBatchSize = Math.max(1, Math.min(config.maxBatchSize, config.model.input.maxRows, config.model.output.maxRows));
-    const redactors = [config.credentials.secretAccessKey, config.credentials.sessionToken ?? ''].filter((s) => s.length > 0).map(makeRedactor);
-    this.#redact = (text) => redactors.reduce((t, r) => r(t), text);
+    this.#redact = (text) => this.#redactors.reduce((t, r) => r(t), text);
   }
 
   estimateTokens(inputs: readonly Value[]): number {
@@ -83,8 +89,13 @@ export class SageMakerClient implements ModelClient {
       throw new ModelCallError('fatal', `the request body is ${Buffer.byteLength(request.body)} bytes; InvokeEndpoint takes at most ${SAGEMAKER_MAX_BODY_BYTES}`);
     }
     const c = this.#config;
+    const credentials = await c.credentials();
+    if (credentials !== this.#signedWith) {
+      this.#signedWith = credentials;
+      this.#redactors = [credentials.secretAccessKey, credentials.sessionToken ?? ''].filter((s) => s.length > 0).map(makeRedactor);
+    }
     const base = { ...c.headers, 'Content-Type': c.contentType ?? request.contentType, Accept: c.accept };
-    const signed = signSigV4({ method: 'POST', url: new URL(c.url), headers: base, body: request.body }, c.credentials, { region: c.region, service: SIGNING_NAME }, this.#now());
+    const signed = signSigV4({ method: 'POST', url: new URL(c.url), headers: base, body: request.body }, credentials, { region: c.region, service: SIGNING_NAME }, this.#now());
     const answer = await this.#http.post(c.url, { headers: { ...signed.headers }, body: request.body }, { signal, redact: this.#redact });
     if (answer.status < 200 || answer.status >= 300) throw sagemakerError(answer, this.#redact);
     return answer;

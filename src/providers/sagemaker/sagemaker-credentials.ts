@@ -1,13 +1,23 @@
 import type { ResolvedOptions } from '../../spi/config-spec.js';
 import type { AwsCredentials } from '../bedrock/sigv4.js';
 
+/** What the client calls before signing each request: the credentials to sign with now. */
+export type SageMakerCredentialSource = () => Promise<AwsCredentials>;
+
+export interface SageMakerCredentialSetting {
+  readonly credentials: SageMakerCredentialSource;
+  /** For quota keys: the access key id (never a secret). */
+  readonly credentialId: string;
+}
+
 /**
  * The one place SageMaker finds its AWS credentials: today the static keys of the model's options
- * (usually from a CONNECTION), as Confluent takes them. Returns the credentials, or the problems
- * that keep it from having any; swapping in the AWS default chain (environment, profiles, IRSA,
- * ECS, IMDSv2) changes this function and nothing else.
+ * (usually from a CONNECTION), as Confluent takes them. The client asks the returned source
+ * before signing each request, so the AWS default chain (environment, profiles, IRSA, ECS,
+ * IMDSv2), whose credentials expire and refresh, can replace this function and nothing else.
+ * Returns the setting, or the problems that keep it from having credentials.
  */
-export function sagemakerCredentials(o: ResolvedOptions): AwsCredentials | { readonly problems: readonly string[] } {
+export function sagemakerCredentials(o: ResolvedOptions): SageMakerCredentialSetting | { readonly problems: readonly string[] } {
   const keyId = o.get<string>('aws_access_key_id');
   const secret = o.get<string>('aws_secret_access_key');
   const token = o.get<string>('aws_session_token');
@@ -21,5 +31,6 @@ export function sagemakerCredentials(o: ResolvedOptions): AwsCredentials | { rea
     problems.push('SigV4 signing needs both aws_access_key_id and aws_secret_access_key');
   }
   if (problems.length > 0) return { problems };
-  return Object.freeze({ accessKeyId: keyId!, secretAccessKey: secret!, sessionToken: token });
+  const ready = Promise.resolve(Object.freeze<AwsCredentials>({ accessKeyId: keyId!, secretAccessKey: secret!, sessionToken: token }));
+  return Object.freeze({ credentials: () => ready, credentialId: keyId! });
 }
