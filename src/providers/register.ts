@@ -1,16 +1,20 @@
 import type { Registry } from '../spi/registry.js';
+import { azureMLProvider } from './azureml/azureml-provider.js';
 import { azureOpenAIProvider } from './azureopenai/azure-openai-provider.js';
 import { bedrockProvider } from './bedrock/bedrock-provider.js';
 import { googleAIProvider } from './googleai/googleai-provider.js';
 import { localProvider } from './local/local-provider.js';
 import { openAIProvider } from './openai/openai-provider.js';
+import { sagemakerProvider } from './sagemaker/sagemaker-provider.js';
 
-/** Registers the built-in model providers: the OpenAI wire family, Azure OpenAI, Bedrock, Google AI and the offline `local` provider. */
+/** Registers the built-in model providers: the OpenAI wire family, Azure OpenAI, Bedrock, Google AI, SageMaker, Azure ML and the offline `local` provider. */
 export function registerProviders(registry: Registry): Registry {
   return registry
     .registerProvider(openAIProvider)
     .registerProvider(localProvider)
     .registerProvider(azureOpenAIProvider)
     .registerProvider(bedrockProvider)
-    .registerProvider(googleAIProvider);
+    .registerProvider(googleAIProvider)
+    .registerProvider(sagemakerProvider)
+    .registerProvider(azureMLProvider);
 }

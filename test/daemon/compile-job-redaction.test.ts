@@ -112,6 +112,10 @@ describe('no secret option value reaches any output (every spec walked)', () => 
         model('m_azureopenai', owner, name, `'endpoint' = '${dead}/openai/deployments/d/chat/completions?api-version=2024-10-21'`);
       } else if (kind === 'provider' && name === 'googleai') {
         model('m_googleai', owner, name, `'endpoint' = '${dead}/v1beta/models/gemini-2.0-flash:generateContent'`);
+      } else if (kind === 'provider' && name === 'sagemaker') {
+        model('m_sagemaker', owner, name, `'endpoint' = '${dead}/endpoints/e/invocations', 'aws_region' = 'us-east-1'`);
+      } else if (kind === 'provider' && name === 'azureml') {
+        model('m_azureml', owner, name, `'endpoint' = '${dead}/score', 'azureml.input_format' = 'OPENAI-CHAT'`);
       } else if (kind === 'provider') {
         model(`m_${name.replace(/-/g, '_')}`, owner, name, `'endpoint' = '${dead}/v1/chat/completions', 'model' = 'm'`);
       } else if (owner === 'connector:kafka') {

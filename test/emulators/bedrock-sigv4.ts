@@ -21,6 +21,8 @@ export interface BedrockAuthOptions {
   readonly credentials?: readonly EmulatorCredentials[];
   readonly apiKeys?: readonly string[];
   readonly region?: string;
+  /** The signing name signatures must be scoped to. Default `bedrock` (SageMaker's emulator: `sagemaker`). */
+  readonly service?: string;
   readonly now?: () => number;
 }
 
@@ -66,7 +68,8 @@ export function authenticate(request: SignedRequest, opts: BedrockAuthOptions): 
   }
   if (date !== amzDate.slice(0, 8) || terminator !== 'aws4_request') return forbidden('InvalidSignatureException', 'Credential should be scoped to a valid date.');
   if (region !== (opts.region ?? 'us-east-1')) return forbidden('InvalidSignatureException', `Credential should be scoped to a valid region. `);
-  if (service !== 'bedrock') return forbidden('InvalidSignatureException', `Credential should be scoped to correct service: 'bedrock'. `);
+  const expectedService = opts.service ?? 'bedrock';
+  if (service !== expectedService) return forbidden('InvalidSignatureException', `Credential should be scoped to correct service: '${expectedService}'. `);
 
   const canonical = canonicalRequest(method, rawUrl, names, rawHeaders, body);
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, `${date}/${region}/${service}/aws4_request`, hex(canonical)].join('\n');
