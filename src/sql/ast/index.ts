@@ -28,6 +28,7 @@ export { InListNode } from './in-list-node.js';
 export { InsertNode } from './insert-node.js';
 export { IntervalLiteralNode } from './interval-literal-node.js';
 export { IsNode } from './is-node.js';
+export { IsDistinctFromNode } from './is-distinct-from-node.js';
 export { JsonBehaviorNode } from './json-behavior-node.js';
 export { JsonCallNode } from './json-call-node.js';
 export { LikeNode } from './like-node.js';
