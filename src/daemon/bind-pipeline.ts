@@ -40,7 +40,7 @@ export function bindPipeline(plan: PipelinePlan, ctx: BindContext): ExecutablePi
 /** Consecutive map/filter stages run as one transform: one pass over the row, no intermediate arrays. */
 function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
   const out: Stage[] = [];
-  let pending: Array<Exclude<StagePlan, { kind: 'predict' | 'search' }>> = [];
+  let pending: Array<Extract<StagePlan, { kind: 'map' | 'filter' }>> = [];
   const flush = () => {
     if (pending.length === 0) return;
     const steps = pending;
@@ -64,6 +64,12 @@ function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
     });
   };
   for (const s of plans) {
+    if (s.kind === 'unnest') {
+      // A fan-out of its own: the one-row fast path of the fused stages stays as it is.
+      flush();
+      out.push({ kind: 'transform', description: s.description, apply: s.expand });
+      continue;
+    }
     if (s.kind === 'search') {
       flush();
       out.push(searchStage(s, ctx));

@@ -39,6 +39,8 @@ function stage(s: StagePlan): string {
       return `predict  ${s.description}`;
     case 'search':
       return `search   ${s.description}`;
+    case 'unnest':
+      return `unnest   ${s.description}`;
     default:
       return assertNever(s, 'stage');
   }

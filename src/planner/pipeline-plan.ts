@@ -1,7 +1,7 @@
 import type { Span } from '../errors/diagnostic.js';
 import type { CompiledExpr } from '../expr/index.js';
 import type { ModelEntry, TableEntry } from '../catalog/catalog-entries.js';
-import type { Column, Value } from '../types/data-type.js';
+import type { Column, Row, Value } from '../types/data-type.js';
 
 /** Where a pipeline's rows come from. */
 export type SourcePlan =
@@ -30,6 +30,11 @@ export type StagePlan =
       readonly config: PredictConfig;
       readonly description: string;
     }
+  /**
+   * CROSS JOIN UNNEST: the row followed by each element's columns, one row per element (none for
+   * an empty or NULL collection). `expand` is pure; the runtime runs it as a fan-out transform.
+   */
+  | { readonly kind: 'unnest'; readonly expand: (row: Row) => Row[]; readonly outputs: readonly Column[]; readonly description: string }
   /**
    * VECTOR_SEARCH: appends the search table's columns and `score` (one row per hit, none when
    * nothing is found), or with `aggregate` (VECTOR_SEARCH_AGG) one `search_results` array.

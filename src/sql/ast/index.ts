@@ -61,6 +61,7 @@ export { TemporalLiteralNode } from './temporal-literal-node.js';
 export { TrimNode } from './trim-node.js';
 export { UnaryNode } from './unary-node.js';
 export { UnionAllNode } from './union-all-node.js';
+export { UnnestRefNode } from './unnest-ref-node.js';
 export { ValuesNode } from './values-node.js';
 export { ValuesRowNode } from './values-row-node.js';
 export { VectorSearchNode } from './vector-search-node.js';
