@@ -11,6 +11,7 @@ import { planVectorSearch } from './plan-vector-search.js';
 import { requalify, scopeOf, withStage, type RelColumn, type Relation } from './relation.js';
 import { planValues } from './plan-values.js';
 import { planUnnest } from './plan-unnest.js';
+import { planUnion } from './plan-union.js';
 import { reportTableProblems } from './report-table-problems.js';
 
 /** Plans a query into a relation; undefined when errors were reported. */
@@ -21,8 +22,7 @@ export function planQuery(query: Query, ctx: PlanContext): Relation | undefined 
     case 'ValuesNode':
       return planValues(query, ctx);
     case 'UnionAllNode':
-      ctx.sink.error('PD2023', 'UNION ALL is not supported by predictd yet: write one INSERT per input', query.span);
-      return undefined;
+      return planUnion(query, ctx);
     default:
       return assertNever(query, 'query');
   }
