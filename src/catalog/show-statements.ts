@@ -1,5 +1,5 @@
 import { CreateModelNode, OptionNode, StringLiteralNode, type DescribeNode, type ShowCreateNode, type ShowNode } from '../sql/ast/index.js';
-import { printDataType, printStatement } from '../sql/index.js';
+import { printDataType, printStatement, printString } from '../sql/index.js';
 import { objectName } from './apply-ddl.js';
 import { secretOptionKeys } from './secret-options.js';
 import type { Catalog } from './catalog.js';
@@ -22,7 +22,7 @@ export function showStatement(stmt: InfoStatement, catalog: Catalog, ctx: Catalo
     }
     case 'DescribeNode': {
       const entry = stmt.objectType === 'MODEL' ? catalog.model(objectName(stmt.name)) : (catalog.relation(objectName(stmt.name)) ?? catalog.model(objectName(stmt.name)));
-      return entry && describe(entry);
+      return entry && describe(entry, stmt.extended, ctx);
     }
     case 'ShowCreateNode': {
       const name = objectName(stmt.name);
@@ -32,18 +32,30 @@ export function showStatement(stmt: InfoStatement, catalog: Catalog, ctx: Catalo
   }
 }
 
-function describe(entry: CatalogEntry): string {
+function describe(entry: CatalogEntry, extended: boolean, ctx: CatalogContext): string {
   const rows: string[] = [];
   if (entry.kind === 'model') {
     for (const c of entry.inputs) rows.push(`INPUT   ${c.name} ${printDataType(c.type)}`);
     for (const c of entry.outputs) rows.push(`OUTPUT  ${c.name} ${printDataType(c.type)}`);
     rows.push(`provider ${entry.definition.provider}`);
+    if (extended) rows.push(...describeOptions(entry, ctx));
   } else if (entry.kind === 'table') {
     for (const c of entry.columns) rows.push(`${c.name} ${printDataType(c.type)}${c.kind === 'physical' ? '' : c.kind === 'metadata' ? ` METADATA FROM '${c.metadataKey}'${c.virtual ? ' VIRTUAL' : ''}` : ' (computed)'}`);
   } else {
     return `${entry.kind} ${entry.name}`;
   }
   return rows.join('\n');
+}
+
+/**
+ * DESCRIBE MODEL EXTENDED: every option as it stands after ALTER MODEL, sorted, with the values
+ * of options a spec declares secret shown as '***' (the same rule as SHOW CREATE).
+ */
+function describeOptions(model: ModelEntry, ctx: CatalogContext): string[] {
+  const secretKeys = secretOptionKeys(ctx);
+  return Object.keys(model.written)
+    .sort()
+    .map((key) => `option  ${printString(key)} = ${printString(secretKeys.has(key) ? '***' : model.written[key]!)}`);
 }
 
 function showCreate(entry: CatalogEntry, ctx: CatalogContext): string {

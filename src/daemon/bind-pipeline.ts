@@ -1,6 +1,8 @@
 import type { ModelEntry } from '../catalog/catalog-entries.js';
-import type { PipelinePlan, StagePlan } from '../planner/pipeline-plan.js';
-import type { ExecutablePipeline, Stage } from '../runtime/executable-pipeline.js';
+import type { LeafSourcePlan, PipelinePlan, SourcePlan, StagePlan } from '../planner/pipeline-plan.js';
+import type { ExecutablePipeline, Stage, TransformStage } from '../runtime/executable-pipeline.js';
+import { unionSource, unionStage } from '../runtime/union-source.js';
+import type { Source } from '../spi/source.js';
 import { valuesSource } from '../runtime/values-source.js';
 import type { ConnectorContext } from '../spi/connector.js';
 import type { ModelFunction } from '../spi/model-provider.js';
@@ -19,28 +21,37 @@ export interface BindContext {
 
 /** A plan, bound to live clients: connectors' sources and sinks, providers' model functions. */
 export function bindPipeline(plan: PipelinePlan, ctx: BindContext): ExecutablePipeline {
-  const source =
-    plan.source.kind === 'values'
-      ? valuesSource(plan.source.rows.map((r) => [...r]))
-      : plan.source.table.connector.createSource!(plan.source.table.definition, ctx.connector);
+  const after = fuse(plan.stages, ctx);
+  const concurrency = Math.max(0, ...after.map((s) => (s.kind === 'predict' ? s.maxConcurrent : 0)));
+  const maxInFlight = concurrency > 0 ? Math.max(1, concurrency * ctx.pipeline.inFlightPerConcurrency) : ctx.pipeline.sinkBatchMaxRows;
+  const { source, prelude } = bindSource(plan.source, ctx, maxInFlight);
   const sink = plan.sink.kind === 'print' ? ctx.printSink() : plan.sink.table.connector.createSink!(plan.sink.table.definition, ctx.connector);
-  const stages = fuse(plan.stages, ctx);
-  const concurrency = Math.max(0, ...stages.map((s) => (s.kind === 'predict' ? s.maxConcurrent : 0)));
   return {
     jobId: ctx.connector.jobId,
     name: plan.name,
     source,
-    stages,
+    stages: [...prelude, ...after],
     sink,
-    maxInFlight: concurrency > 0 ? Math.max(1, concurrency * ctx.pipeline.inFlightPerConcurrency) : ctx.pipeline.sinkBatchMaxRows,
+    maxInFlight,
     sinkBatch: { maxRows: ctx.pipeline.sinkBatchMaxRows, lingerMs: ctx.pipeline.sinkLingerMs },
   };
+}
+
+/** A leaf source as is; a UNION ALL's inputs as one source, with the stage that runs each row through its branches. */
+function bindSource(plan: SourcePlan, ctx: BindContext, maxInFlight: number): { source: Source; prelude: Stage[] } {
+  if (plan.kind !== 'union') return { source: bindLeaf(plan, ctx), prelude: [] };
+  const byInput = plan.inputs.map((_, i) => plan.branches.filter((b) => b.input === i).map((b) => fuse(b.stages, ctx) as TransformStage[]));
+  return { source: unionSource(plan.inputs.map((leaf) => bindLeaf(leaf, ctx)), maxInFlight), prelude: [unionStage(byInput, `UNION ALL of ${plan.branches.length} inputs`)] };
+}
+
+function bindLeaf(plan: LeafSourcePlan, ctx: BindContext): Source {
+  return plan.kind === 'values' ? valuesSource(plan.rows.map((r) => [...r])) : plan.table.connector.createSource!(plan.table.definition, ctx.connector);
 }
 
 /** Consecutive map/filter stages run as one transform: one pass over the row, no intermediate arrays. */
 function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
   const out: Stage[] = [];
-  let pending: Array<Exclude<StagePlan, { kind: 'predict' | 'search' }>> = [];
+  let pending: Array<Extract<StagePlan, { kind: 'map' | 'filter' }>> = [];
   const flush = () => {
     if (pending.length === 0) return;
     const steps = pending;
@@ -64,6 +75,12 @@ function fuse(plans: readonly StagePlan[], ctx: BindContext): Stage[] {
     });
   };
   for (const s of plans) {
+    if (s.kind === 'unnest') {
+      // A fan-out of its own: the one-row fast path of the fused stages stays as it is.
+      flush();
+      out.push({ kind: 'transform', description: s.description, apply: s.expand });
+      continue;
+    }
     if (s.kind === 'search') {
       flush();
       out.push(searchStage(s, ctx));

@@ -5,7 +5,7 @@ import type { ModelEntry, TableEntry } from '../catalog/catalog-entries.js';
 import { secretOptionKeys } from '../catalog/secret-options.js';
 import type { Diagnostic, Span } from '../errors/diagnostic.js';
 import { DaemonError } from './daemon-error.js';
-import type { PipelinePlan, SourcePlan, SinkPlan, StagePlan } from '../planner/pipeline-plan.js';
+import { mapLeafSources, type PipelinePlan, type SourcePlan, type SinkPlan, type StagePlan } from '../planner/pipeline-plan.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import type { ConfigSpec, ResolvedOptions } from '../spi/config-spec.js';
 import { describeOptionRef, optionRefs, substituteOptionRefs, type OptionRef } from '../spi/option-refs.js';
@@ -107,7 +107,7 @@ class PlanResolver {
   }
 
   pipeline(p: PipelinePlan): PipelinePlan {
-    const source: SourcePlan = p.source.kind === 'table' ? { ...p.source, table: this.#table(p.source.table) } : p.source;
+    const source: SourcePlan = mapLeafSources(p.source, (leaf) => (leaf.kind === 'table' ? { ...leaf, table: this.#table(leaf.table) } : leaf));
     const sink: SinkPlan = p.sink.kind === 'table' ? { ...p.sink, table: this.#table(p.sink.table) } : p.sink;
     const stages = p.stages.map((s): StagePlan => {
       if (s.kind === 'predict') return { ...s, model: this.#model(s.model) };

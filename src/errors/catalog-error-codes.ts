@@ -29,4 +29,6 @@ export const CATALOG_ERROR_CODES = {
   PD2027: "SET 'restart-strategy.*': an unknown key or a value that is not valid",
   PD2028: "dead-letter options that cannot work: the dead-letter topic is one the source reads, or 'errors.*' options on a table that is only written (they belong to the source table)",
   PD2029: 'VECTOR_SEARCH: an argument Flink would refuse (descriptor column, query type, TOP_K, CONFIG map) or a search table whose connector cannot be searched',
+  PD2030: 'UNNEST: the collection is not an ARRAY or a MAP',
+  PD2031: 'UNION ALL: the inputs return different numbers of columns, a column whose types do not unify, or two Kafka inputs share a consumer group',
 } as const;

@@ -10,4 +10,5 @@ export const SQL_ERROR_CODES = {
   PD1008: 'a clause, option, parameter or constraint given twice',
   PD1009: 'data type parameter out of range (length, precision or scale)',
   PD1010: 'statement not allowed here (only INSERT inside a statement set)',
+  PD1011: 'model training (CREATE MODEL ... AS SELECT) is not supported: predictd only serves models that already exist',
 } as const;

@@ -13,7 +13,7 @@ import { compileCast } from './compile-cast.js';
 import { compileJsonCall } from './compile-json.js';
 import { compileLike } from './compile-like.js';
 import { compileInterval, compileNumber, compileTemporal } from './compile-literal.js';
-import { compileBetween, compileComparison, compileIn, compileIs, compileLogical, compileNot } from './compile-logic.js';
+import { compileBetween, compileComparison, compileIn, compileIs, compileIsDistinctFrom, compileLogical, compileNot } from './compile-logic.js';
 import { type Compiled, type CompileContext, type CompiledExpr, constantExpr } from './compiled-expr.js';
 import type { Scope } from './scope.js';
 import { T } from './types.js';
@@ -77,6 +77,8 @@ function compileNode(expr: Expr, ctx: CompileContext): Compiled | undefined {
       return BINARY[expr.op](expr, ctx);
     case 'IsNode':
       return compileIs(expr, ctx);
+    case 'IsDistinctFromNode':
+      return compileIsDistinctFrom(expr, ctx);
     case 'LikeNode':
       return compileLike(expr, ctx);
     case 'InListNode':

@@ -1,6 +1,7 @@
 import type { BetweenNode } from '../sql/ast/between-node.js';
 import type { BinaryNode } from '../sql/ast/binary-node.js';
 import type { InListNode } from '../sql/ast/in-list-node.js';
+import type { IsDistinctFromNode } from '../sql/ast/is-distinct-from-node.js';
 import type { IsNode } from '../sql/ast/is-node.js';
 import type { UnaryNode } from '../sql/ast/unary-node.js';
 import type { Span } from '../errors/diagnostic.js';
@@ -107,6 +108,28 @@ export function compileIs(node: IsNode, ctx: CompileContext): Compiled | undefin
   }
   const not = node.not;
   return derived(T.boolean(false), [operand], (row) => test(operand.evaluate(row)) !== not);
+}
+
+/**
+ * `a IS [NOT] DISTINCT FROM b`: never NULL. Two NULLs are not distinct, a NULL and a value are;
+ * two values follow `=` with its implicit casts (a string against a number, DATE against TIMESTAMP).
+ */
+export function compileIsDistinctFrom(node: IsDistinctFromNode, ctx: CompileContext): Compiled | undefined {
+  const left = ctx.compile(node.left);
+  const right = ctx.compile(node.right);
+  if (!left || !right) return undefined;
+  const c = prepareComparison(left.type, right.type);
+  const what = `IS ${node.not ? 'NOT ' : ''}DISTINCT FROM`;
+  if (typeof c === 'string') return ctx.error('PD2206', `cannot apply '${what}': ${c}`, node.span);
+  const equal = c.test('=');
+  const { left: castLeft, right: castRight } = c;
+  const distinct = !node.not;
+  return derived(T.boolean(false), [left, right], (row) => {
+    const a = left.evaluate(row);
+    const b = right.evaluate(row);
+    if (a === null || b === null) return (a === null && b === null) !== distinct;
+    return equal(castLeft ? castLeft(a) : a, castRight ? castRight(b) : b) !== distinct;
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { bindPipeline } from '../daemon/bind-pipeline.js';
 import { compileJob, redactSecretOptions } from '../daemon/compile-job.js';
 import { loadDaemonConfig } from '../daemon/daemon-config.js';
 import { createDefaultRegistry } from '../daemon/default-registry.js';
-import type { PipelinePlan } from '../planner/pipeline-plan.js';
+import { leafSources, mapLeafSources, type PipelinePlan } from '../planner/pipeline-plan.js';
 import type { ScriptPlan } from '../planner/plan-script.js';
 import { bindModel, LimiterRegistry, modelSpecFor } from '../providers/index.js';
 import { Pipeline } from '../runtime/pipeline.js';
@@ -133,7 +133,7 @@ function shapeOf(plan: ScriptPlan): JobShape {
   const shape: JobShape = { sources: new Map(), sinks: new Map(), models: new Map() };
   let selects = 0;
   for (const p of plan.pipelines) {
-    if (p.source.kind === 'table') shape.sources.set(p.source.table.name, p.source.table);
+    for (const leaf of leafSources(p.source)) if (leaf.kind === 'table') shape.sources.set(leaf.table.name, leaf.table);
     shape.sinks.set(sinkName(p, p.sink.kind === 'print' ? ++selects : 0), p.outputColumns);
     for (const stage of p.stages) {
       if (stage.kind === 'predict') shape.models.set(stage.model.name, stage.model);
@@ -283,7 +283,7 @@ async function runAll(pipelines: readonly Pipeline[], timeoutMs: number): Promis
 
 /** The plan with the tables' connectors replaced: fixture rows in, captured rows out. */
 function swapConnectors(p: PipelinePlan, fixtures: Map<string, Row[]>, sink: Sink): PipelinePlan {
-  const source = p.source.kind === 'table' ? { kind: 'table' as const, table: withConnector(p.source.table, fixtureConnector(p.source.table, fixtures.get(p.source.table.name) ?? [], sink)) } : p.source;
+  const source = mapLeafSources(p.source, (leaf) => (leaf.kind === 'table' ? { kind: 'table' as const, table: withConnector(leaf.table, fixtureConnector(leaf.table, fixtures.get(leaf.table.name) ?? [], sink)) } : leaf));
   const target = p.sink.kind === 'table' ? { kind: 'table' as const, table: withConnector(p.sink.table, fixtureConnector(p.sink.table, [], sink)) } : p.sink;
   const stages = p.stages.map((s) => (s.kind === 'search' ? { ...s, table: withConnector(s.table, fixtureSearchConnector(s.table, fixtures.get(s.table.name) ?? [])) } : s));
   return { ...p, source, stages, sink: target };

@@ -24,6 +24,12 @@ function source(s: SourcePlan): string {
       return table(s.table);
     case 'values':
       return s.description;
+    case 'union':
+      // One line per input, then its branch's own stages, indented under it.
+      return [
+        `UNION ALL of ${s.branches.length} inputs`,
+        ...s.branches.flatMap((b, i) => [`    input ${i + 1}  ${source(s.inputs[b.input]!)}`, ...b.stages.map((st) => `      ${stage(st)}`)]),
+      ].join('\n');
     default:
       return assertNever(s, 'source');
   }
@@ -39,6 +45,8 @@ function stage(s: StagePlan): string {
       return `predict  ${s.description}`;
     case 'search':
       return `search   ${s.description}`;
+    case 'unnest':
+      return `unnest   ${s.description}`;
     default:
       return assertNever(s, 'stage');
   }

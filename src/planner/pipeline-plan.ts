@@ -1,13 +1,41 @@
 import type { Span } from '../errors/diagnostic.js';
 import type { CompiledExpr } from '../expr/index.js';
 import type { ModelEntry, TableEntry } from '../catalog/catalog-entries.js';
-import type { Column, Value } from '../types/data-type.js';
+import type { Column, Row, Value } from '../types/data-type.js';
 
-/** Where a pipeline's rows come from. */
-export type SourcePlan =
+/** One input a pipeline reads. */
+export type LeafSourcePlan =
   | { readonly kind: 'table'; readonly table: TableEntry }
   /** VALUES rows, evaluated at plan time (they are constants). */
   | { readonly kind: 'values'; readonly rows: readonly (readonly Value[])[]; readonly description: string };
+
+/** The stages a UNION ALL input may have of its own: row-by-row transforms, no model call. */
+export type TransformStagePlan = Extract<StagePlan, { kind: 'map' | 'filter' | 'unnest' }>;
+
+/**
+ * One UNION ALL input: the rows of `inputs[input]` through `stages`, which end with the cast to
+ * the union's column types. Two branches over one table share its input: read once, rows to both.
+ */
+export interface UnionBranchPlan {
+  readonly input: number;
+  readonly stages: readonly TransformStagePlan[];
+}
+
+/** Where a pipeline's rows come from. */
+export type SourcePlan =
+  | LeafSourcePlan
+  /** UNION ALL: the inputs read side by side in one pipeline, each record acked to its own input. */
+  | { readonly kind: 'union'; readonly inputs: readonly LeafSourcePlan[]; readonly branches: readonly UnionBranchPlan[] };
+
+/** The inputs a source plan reads: itself, or a union's inputs. */
+export function leafSources(source: SourcePlan): readonly LeafSourcePlan[] {
+  return source.kind === 'union' ? source.inputs : [source];
+}
+
+/** The source plan with each input replaced (resolving options, swapping connectors in tests). */
+export function mapLeafSources(source: SourcePlan, fn: (leaf: LeafSourcePlan) => LeafSourcePlan): SourcePlan {
+  return source.kind === 'union' ? { ...source, inputs: source.inputs.map(fn) } : fn(source);
+}
 
 export interface PredictConfig {
   readonly maxConcurrent: number;
@@ -30,6 +58,11 @@ export type StagePlan =
       readonly config: PredictConfig;
       readonly description: string;
     }
+  /**
+   * CROSS JOIN UNNEST: the row followed by each element's columns, one row per element (none for
+   * an empty or NULL collection). `expand` is pure; the runtime runs it as a fan-out transform.
+   */
+  | { readonly kind: 'unnest'; readonly expand: (row: Row) => Row[]; readonly outputs: readonly Column[]; readonly description: string }
   /**
    * VECTOR_SEARCH: appends the search table's columns and `score` (one row per hit, none when
    * nothing is found), or with `aggregate` (VECTOR_SEARCH_AGG) one `search_results` array.

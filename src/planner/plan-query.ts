@@ -10,6 +10,8 @@ import { planLateralPredict, planScalarPredicts, planTvfPredict } from './plan-p
 import { planVectorSearch } from './plan-vector-search.js';
 import { requalify, scopeOf, withStage, type RelColumn, type Relation } from './relation.js';
 import { planValues } from './plan-values.js';
+import { planUnnest } from './plan-unnest.js';
+import { planUnion } from './plan-union.js';
 import { reportTableProblems } from './report-table-problems.js';
 
 /** Plans a query into a relation; undefined when errors were reported. */
@@ -20,8 +22,7 @@ export function planQuery(query: Query, ctx: PlanContext): Relation | undefined 
     case 'ValuesNode':
       return planValues(query, ctx);
     case 'UnionAllNode':
-      ctx.sink.error('PD2023', 'UNION ALL is not supported by predictd yet: write one INSERT per input', query.span);
-      return undefined;
+      return planUnion(query, ctx);
     default:
       return assertNever(query, 'query');
   }
@@ -78,21 +79,28 @@ function implicitName(expr: Expr, index: number): string {
 
 function planFrom(from: readonly TableRef[], ctx: PlanContext): Relation | undefined {
   if (from.length === 0) return { source: { kind: 'values', rows: [[]], description: 'one empty row (SELECT without FROM)' }, stages: [], columns: [] };
-  if (from.length === 1) return planRef(from[0]!, ctx);
-  const [left, right, ...rest] = from;
-  if (rest.length === 0 && right!.kind === 'TableFunctionRefNode') {
-    const call = right!.call;
-    if (call.kind === 'VectorSearchNode') {
-      const input = planRef(left!, ctx);
-      return input && planVectorSearch(call, right!.alias?.name.name, input, ctx);
-    }
-    if (call.form === 'lateral') {
-      const input = planRef(left!, ctx);
-      return input && planLateralPredict(call, right!.alias?.name.name, input, ctx);
-    }
+  const [first, ...laterals] = from;
+  if (laterals.some((ref) => !isLateral(ref))) {
+    ctx.sink.error('PD2023', 'a FROM list of several tables is a join, which predictd does not support yet', laterals.find((ref) => !isLateral(ref))!.span);
+    return undefined;
   }
-  ctx.sink.error('PD2023', 'a FROM list of several tables is a join, which predictd does not support yet', from[1]!.span);
-  return undefined;
+  let rel = planRef(first!, ctx);
+  for (const ref of laterals) rel = rel && planLateral(ref, rel, ctx);
+  return rel;
+}
+
+/** Items that read the row before them (LATERAL TABLE, VECTOR_SEARCH, UNNEST): each joins the relation so far. */
+function isLateral(ref: TableRef): boolean {
+  if (ref.kind === 'UnnestRefNode') return true;
+  return ref.kind === 'TableFunctionRefNode' && (ref.call.kind === 'VectorSearchNode' || ref.call.form === 'lateral');
+}
+
+function planLateral(ref: TableRef, input: Relation, ctx: PlanContext): Relation | undefined {
+  if (ref.kind === 'UnnestRefNode') return planUnnest(ref, input, ctx);
+  if (ref.kind !== 'TableFunctionRefNode') throw new Error(`not a lateral FROM item: ${ref.kind}`);
+  const call = ref.call;
+  if (call.kind === 'VectorSearchNode') return planVectorSearch(call, ref.alias?.name.name, input, ctx);
+  return planLateralPredict(call, ref.alias?.name.name, input, ctx);
 }
 
 export function planRef(ref: TableRef, ctx: PlanContext): Relation | undefined {
@@ -119,6 +127,9 @@ export function planRef(ref: TableRef, ctx: PlanContext): Relation | undefined {
       const rel = planTvfPredict(ref.call, ctx);
       return rel && requalify(rel, ref.alias?.name.name);
     }
+    case 'UnnestRefNode':
+      // Flink allows UNNEST alone in FROM over a constant collection: one input row.
+      return planUnnest(ref, planFrom([], ctx)!, ctx);
     default:
       return assertNever(ref, 'table reference');
   }

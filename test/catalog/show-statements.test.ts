@@ -36,4 +36,26 @@ SHOW MODELS;
     expect(JSON.stringify(plan.shown)).not.toMatch(/sk-very-secret-123|password="p"/);
     expect(renamed).toEqual({ line: 12, text: 'n' });
   });
+
+  it('DESCRIBE MODEL EXTENDED adds the options as they stand, secrets redacted', () => {
+    const plan = compileJob(
+      'describe.sql',
+      `
+CREATE MODEL m INPUT (t STRING) OUTPUT (o STRING) WITH ('provider'='openai','endpoint'='https://api.openai.com/v1/chat/completions','api-key'='sk-very-secret-123','model'='gpt-4o');
+ALTER MODEL m SET ('temperature'='0.2');
+DESCRIBE MODEL EXTENDED m;
+`,
+      ctx,
+    );
+    expect(plan.shown[0]!.text).toBe([
+      'INPUT   t STRING',
+      'OUTPUT  o STRING',
+      'provider openai',
+      "option  'api-key' = '***'",
+      "option  'endpoint' = 'https://api.openai.com/v1/chat/completions'",
+      "option  'model' = 'gpt-4o'",
+      "option  'provider' = 'openai'",
+      "option  'temperature' = '0.2'",
+    ].join('\n'));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { run } from './expr-helpers.js';
+import { compileOk, firstProblem, row, run } from './expr-helpers.js';
 
 const B = [true, false, null] as const;
 
@@ -54,6 +54,33 @@ describe('comparisons', () => {
 
   test('DOUBLE NaN is not equal to itself (Java primitive comparison)', () => {
     expect(run('amount = amount', { amount: NaN })).toBe(false);
+  });
+});
+
+describe('IS [NOT] DISTINCT FROM (null-safe comparison)', () => {
+  test.each([
+    ['n IS DISTINCT FROM qty', 1, 1, false], ['n IS DISTINCT FROM qty', 1, 2, true],
+    ['n IS DISTINCT FROM qty', null, 2, true], ['n IS DISTINCT FROM qty', 1, null, true], ['n IS DISTINCT FROM qty', null, null, false],
+    ['n IS NOT DISTINCT FROM qty', null, null, true], ['n IS NOT DISTINCT FROM qty', 3, 3, true], ['n IS NOT DISTINCT FROM qty', null, 3, false],
+  ])('%s with n = %s, qty = %s is %s', (sql, n, qty, expected) => {
+    expect(run(sql, { n, qty })).toBe(expected);
+  });
+
+  test('is never NULL, and its result type is BOOLEAN NOT NULL', () => {
+    const compiled = compileOk('n IS DISTINCT FROM NULL');
+    expect(compiled.type).toEqual({ kind: 'BOOLEAN', nullable: false });
+    expect(compiled.evaluate(row({ n: null }))).toBe(false);
+  });
+
+  test('values compare with the implicit casts of =', () => {
+    expect(run("id IS NOT DISTINCT FROM '5'", { id: 5 })).toBe(true);
+    expect(run("DATE '2024-01-01' IS DISTINCT FROM TIMESTAMP '2024-01-01 00:00:00'")).toBe(false);
+    expect(run('ARRAY[1, NULL] IS NOT DISTINCT FROM ARRAY[1, NULL]')).toBe(true);
+    expect(run("s IS DISTINCT FROM name", { s: 'a', name: 'b' })).toBe(true);
+  });
+
+  test('incomparable types are a positioned error', () => {
+    expect(firstProblem('flag IS DISTINCT FROM d')).toMatchObject({ code: 'PD2206', line: 1, col: 1 });
   });
 });
 

@@ -65,6 +65,9 @@ export function runStages(stages: readonly StagePlan[], row: Row, model: FakeMod
         case 'map':
           next.push(stage.exprs.map((e) => e.evaluate(r)));
           break;
+        case 'unnest':
+          next.push(...stage.expand(r));
+          break;
         case 'predict': {
           const inputs = stage.inputs.map((e) => e.evaluate(r));
           if (inputs.some((v) => v === null)) break;

@@ -14,7 +14,7 @@ describe('invalid SQL fixtures', () => {
 
   it('covers every PD1xxx code the parser raises', () => {
     const codes = new Set(fixtures.flatMap((f) => expectedErrors(f.source).map((e) => e.code)));
-    for (const code of ['PD1001', 'PD1002', 'PD1003', 'PD1004', 'PD1005', 'PD1006', 'PD1007', 'PD1008', 'PD1009', 'PD1010']) {
+    for (const code of ['PD1001', 'PD1002', 'PD1003', 'PD1004', 'PD1005', 'PD1006', 'PD1007', 'PD1008', 'PD1009', 'PD1010', 'PD1011']) {
       expect(codes.has(code), code).toBe(true);
     }
   });

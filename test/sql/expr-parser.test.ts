@@ -11,6 +11,8 @@ function tree(expr: Expr): string {
       return `(${expr.op === 'NOT' ? 'NOT ' : expr.op}${tree(expr.operand)})`;
     case 'IsNode':
       return `(${tree(expr.operand)} IS ${expr.not ? 'NOT ' : ''}${expr.test})`;
+    case 'IsDistinctFromNode':
+      return `(${tree(expr.left)} IS ${expr.not ? 'NOT ' : ''}DISTINCT FROM ${tree(expr.right)})`;
     case 'LikeNode':
       return `(${tree(expr.operand)} ${expr.not ? 'NOT ' : ''}LIKE ${tree(expr.pattern)})`;
     case 'BetweenNode':
@@ -49,6 +51,12 @@ describe('expression precedence (Calcite/Flink)', () => {
     ['a = b IS NULL', '((a = b) IS NULL)'],
     ['a IS NOT NULL AND b IS TRUE', '((a IS NOT NULL) AND (b IS TRUE))'],
     ["a LIKE 'x' AND b", "((a LIKE 'x') AND b)"],
+    ['a IS DISTINCT FROM b AND c', '((a IS DISTINCT FROM b) AND c)'],
+    ['a IS NOT DISTINCT FROM b + 1', '(a IS NOT DISTINCT FROM (b + 1))'],
+    ['a IS DISTINCT FROM b = c', '((a IS DISTINCT FROM b) = c)'],
+    ['a = b IS DISTINCT FROM c', '((a = b) IS DISTINCT FROM c)'],
+    ['a IS DISTINCT FROM b IS NULL', '((a IS DISTINCT FROM b) IS NULL)'],
+    ['NOT a IS NOT DISTINCT FROM NULL', '(NOT (a IS NOT DISTINCT FROM NULL))'],
     ["a = b LIKE c", '(a = (b LIKE c))'],
     ["a || b LIKE '%x'", "((a || b) LIKE '%x')"],
     ['a NOT IN (1, 2) OR b', '((a NOT IN [1, 2]) OR b)'],
@@ -72,6 +80,10 @@ describe('expression precedence (Calcite/Flink)', () => {
     '-(a + b)',
     '- (-a)',
     '(a IS NULL) IS NULL',
+    'a IS DISTINCT FROM (b = c)',
+    '(a IS DISTINCT FROM b) = c',
+    'a IS NOT DISTINCT FROM (b IS NULL)',
+    '(a = b) IS DISTINCT FROM c',
     '(a LIKE b) = TRUE',
     '(a OR b) AND (c OR d)',
     "POSITION((a = b) IN c)",

@@ -4,6 +4,7 @@ import {
   type MlPredictNode,
   parseScript,
   parseScriptOrThrow,
+  printStatement,
   type Statement,
   stripSpans,
   TABLE_FUNCTIONS,
@@ -113,6 +114,14 @@ describe('parseScript', () => {
     ]);
     expect(statements[12]).toMatchObject({ syntax: 'BEGIN', inserts: [{ table: { parts: [{ name: 'a' }] } }, {}] });
     expect(statements[13]).toMatchObject({ syntax: 'EXECUTE', inserts: [{}] });
+  });
+
+  it('reads DESCRIBE MODEL EXTENDED in Flink\'s order and the other two', () => {
+    for (const sql of ['DESCRIBE MODEL EXTENDED m', 'DESCRIBE EXTENDED MODEL m', 'DESC MODEL m EXTENDED']) {
+      expect(parseOne(sql), sql).toMatchObject({ kind: 'DescribeNode', objectType: 'MODEL', extended: true, name: { parts: [{ name: 'm' }] } });
+    }
+    expect(parseOne('DESCRIBE MODEL extended')).toMatchObject({ objectType: 'MODEL', extended: false, name: { parts: [{ name: 'extended' }] } });
+    expect(printStatement(parseOne('DESC EXTENDED MODEL m'))).toBe('DESCRIBE MODEL EXTENDED m');
   });
 
   it('reads an unquoted SET key and value', () => {

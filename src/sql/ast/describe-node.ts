@@ -2,7 +2,7 @@ import type { Span } from '../../errors/diagnostic.js';
 import type { QualifiedNameNode } from './qualified-name-node.js';
 import { nodeFactory } from './node.js';
 
-/** DESCRIBE|DESC [EXTENDED] [MODEL] name; `objectType` null means a table or view. */
+/** DESCRIBE|DESC [MODEL] [EXTENDED] name; `objectType` null means a table or view. */
 export interface DescribeNode {
   readonly kind: 'DescribeNode';
   readonly objectType: 'MODEL' | null;

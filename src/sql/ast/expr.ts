@@ -10,6 +10,7 @@ import type { FieldAccessNode } from './field-access-node.js';
 import type { FunctionCallNode } from './function-call-node.js';
 import type { InListNode } from './in-list-node.js';
 import type { IntervalLiteralNode } from './interval-literal-node.js';
+import type { IsDistinctFromNode } from './is-distinct-from-node.js';
 import type { IsNode } from './is-node.js';
 import type { JsonCallNode } from './json-call-node.js';
 import type { LikeNode } from './like-node.js';
@@ -36,6 +37,7 @@ export type Expr =
   | UnaryNode
   | BinaryNode
   | IsNode
+  | IsDistinctFromNode
   | LikeNode
   | InListNode
   | BetweenNode

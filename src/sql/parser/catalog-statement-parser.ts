@@ -89,12 +89,21 @@ export function parseShow(p: Parser): Statement {
   return ShowNode.create({ objects, span: p.spanFrom(start) });
 }
 
-/** DESCRIBE|DESC [EXTENDED] [MODEL] name; `MODEL` alone is a table called model. */
+/**
+ * DESCRIBE|DESC [EXTENDED] name, and for models Flink's DESCRIBE MODEL [EXTENDED] name (also
+ * written DESCRIBE EXTENDED MODEL name or DESCRIBE MODEL name EXTENDED). `MODEL` alone is a
+ * table called model.
+ */
 export function parseDescribe(p: Parser): DescribeNode {
   const start = p.advance();
-  const extended = p.matchKeyword('EXTENDED') !== null;
+  let extended = p.matchKeyword('EXTENDED') !== null;
   const isModel = p.isKeyword('MODEL') && p.isIdentifier(1);
-  if (isModel) p.advance();
+  if (isModel) {
+    p.advance();
+    // `DESCRIBE MODEL extended` names a model called extended.
+    if (!extended && p.isKeyword('EXTENDED') && p.isIdentifier(1)) extended = p.matchKeyword('EXTENDED') !== null;
+  }
   const name = p.parseObjectName(isModel ? 'a model name' : 'a table or view name');
+  if (isModel && !extended) extended = p.matchKeyword('EXTENDED') !== null;
   return DescribeNode.create({ objectType: isModel ? 'MODEL' : null, extended, name, span: p.spanFrom(start) });
 }

@@ -38,8 +38,10 @@ export function parseCreateModel(p: Parser, prefix: CreatePrefix): CreateModelNo
   const input = p.matchKeyword('INPUT') ? parseModelColumns(p) : null;
   const output = p.matchKeyword('OUTPUT') ? parseModelColumns(p) : null;
   const comment = parseOptionalComment(p);
+  rejectTraining(p);
   p.expectKeyword('WITH');
   const options = parseOptionList(p);
+  rejectTraining(p);
   return CreateModelNode.create({
     name,
     temporary: prefix.temporary !== null,
@@ -50,6 +52,16 @@ export function parseCreateModel(p: Parser, prefix: CreatePrefix): CreateModelNo
     options,
     span: p.spanFrom(prefix.start),
   });
+}
+
+/**
+ * `CREATE MODEL ... [WITH (...)] AS SELECT ...` trains a model (VVR, Confluent, FLIP-437): its
+ * own code, so a user sees why the statement cannot run rather than a generic syntax error.
+ */
+function rejectTraining(p: Parser): void {
+  const as = p.peek();
+  if (as.keyword !== 'AS') return;
+  p.raiseError('PD1011', 'model training (CREATE MODEL ... AS SELECT) is not supported: predictd runs models that already exist', as);
 }
 
 function parseModelColumns(p: Parser): ModelColumnNode[] {

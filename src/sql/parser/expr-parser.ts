@@ -5,6 +5,7 @@ import type { Expr } from '../ast/expr.js';
 import { FieldAccessNode } from '../ast/field-access-node.js';
 import { IdentifierNode } from '../ast/identifier-node.js';
 import { InListNode } from '../ast/in-list-node.js';
+import { IsDistinctFromNode } from '../ast/is-distinct-from-node.js';
 import { IsNode } from '../ast/is-node.js';
 import { LikeNode } from '../ast/like-node.js';
 import { SubscriptNode } from '../ast/subscript-node.js';
@@ -114,12 +115,23 @@ function parseIs(p: Parser, operand: Expr): Expr {
   const not = p.matchKeyword('NOT') !== null;
   const token = p.peek();
   const test = token.keyword;
-  if (test === 'DISTINCT') p.unsupported('IS [NOT] DISTINCT FROM', token);
+  if (test === 'DISTINCT') return parseDistinctFrom(p, operand, not);
   if (test !== 'NULL' && test !== 'TRUE' && test !== 'FALSE' && test !== 'UNKNOWN') {
     p.unexpected('NULL, TRUE, FALSE or UNKNOWN');
   }
   p.advance();
   return IsNode.create({ operand, not, test, span: p.spanFrom(operand.span) });
+}
+
+/**
+ * `IS [NOT] DISTINCT FROM` binds its right side as tightly as a comparison does (Calcite), so
+ * `a IS DISTINCT FROM b = c` reads `(a IS DISTINCT FROM b) = c` and the printer parenthesises alike.
+ */
+function parseDistinctFrom(p: Parser, left: Expr, not: boolean): Expr {
+  p.advance();
+  p.expectKeyword('FROM');
+  const right = parseExpr(p, PRECEDENCE.COMPARISON + 1);
+  return IsDistinctFromNode.create({ left, not, right, span: p.spanFrom(left.span) });
 }
 
 function parseLike(p: Parser, operand: Expr, not: boolean): Expr {

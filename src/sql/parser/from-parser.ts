@@ -3,15 +3,33 @@ import { SubqueryRefNode } from '../ast/subquery-ref-node.js';
 import type { TableFunctionCall } from '../ast/table-function-call.js';
 import { TableFunctionRefNode } from '../ast/table-function-ref-node.js';
 import { TableNameRefNode } from '../ast/table-name-ref-node.js';
+import { UnnestRefNode } from '../ast/unnest-ref-node.js';
+import { parseExpr } from './expr-parser.js';
 import type { TableRef } from '../ast/table-ref.js';
 import type { Parser } from './parser.js';
 import { isQueryStart, parseOptionalAlias, parseQuery } from './query-parser.js';
 import { findTableFunction, type TableFunctionPosition } from './table-functions.js';
 import { rejectUnsupportedFromClause } from './unsupported-clauses.js';
 
-/** The comma-separated items after FROM. */
+/**
+ * The items after FROM, separated by commas or by `CROSS JOIN` before UNNEST or LATERAL TABLE
+ * (a lateral item reads the row before it; both separators mean the same, the printer writes
+ * CROSS JOIN before UNNEST). A CROSS JOIN of two tables stays PD1005.
+ */
 export function parseFrom(p: Parser): TableRef[] {
-  return p.parseCommaList(() => parseTableRef(p));
+  const refs = [parseTableRef(p)];
+  for (;;) {
+    if (p.matchSymbol(',')) refs.push(parseTableRef(p));
+    else if (isCrossJoinLateral(p)) {
+      p.advance();
+      p.advance();
+      refs.push(parseTableRef(p));
+    } else return refs;
+  }
+}
+
+function isCrossJoinLateral(p: Parser): boolean {
+  return p.isKeywords('CROSS', 'JOIN') && ((p.peek(2).keyword === 'UNNEST' && p.isSymbol('(', 3)) || p.peek(2).keyword === 'LATERAL');
 }
 
 function parseTableRef(p: Parser): TableRef {
@@ -33,15 +51,33 @@ function parseTableRef(p: Parser): TableRef {
     p.expectSymbol(')');
     ref = SubqueryRefNode.create({ query, alias: parseAlias(p), span: p.spanFrom(start) });
   } else if (start.kind === 'ident' && p.isSymbol('(', 1)) {
-    if (start.keyword === 'UNNEST') p.unsupported('UNNEST', start);
+    if (start.keyword === 'UNNEST') return parseUnnest(p);
     const call = parseTableFunction(p, 'from');
     ref = TableFunctionRefNode.create({ call, alias: parseAlias(p), span: p.spanFrom(start) });
   } else {
     const name = p.parseQualifiedName('a table name');
-    rejectUnsupportedFromClause(p);
+    rejectFromClause(p);
     ref = TableNameRefNode.create({ name, alias: parseAlias(p), span: p.spanFrom(start) });
   }
-  rejectUnsupportedFromClause(p);
+  rejectFromClause(p);
+  return ref;
+}
+
+/** A join after a FROM item is PD1005, but not the CROSS JOIN that introduces UNNEST or LATERAL TABLE. */
+function rejectFromClause(p: Parser): void {
+  if (!isCrossJoinLateral(p)) rejectUnsupportedFromClause(p);
+}
+
+/** `UNNEST(expr) [WITH ORDINALITY] [AS] alias[(cols)]`; the cursor is on UNNEST. */
+function parseUnnest(p: Parser): UnnestRefNode {
+  const start = p.advance();
+  p.expectSymbol('(');
+  const collection = parseExpr(p);
+  if (p.isSymbol(',')) p.unsupported('UNNEST of several collections at once', p.peek());
+  p.expectSymbol(')');
+  const ordinality = p.matchKeywords('WITH', 'ORDINALITY');
+  const ref = UnnestRefNode.create({ collection, ordinality, alias: parseAlias(p), span: p.spanFrom(start) });
+  rejectFromClause(p);
   return ref;
 }
 

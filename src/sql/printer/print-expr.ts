@@ -15,6 +15,7 @@ const PRIMARY = PRECEDENCE.POSTFIX;
 /** Precedence of every kind whose precedence does not depend on its operator. */
 const KIND_PRECEDENCE: Readonly<Record<Exclude<ExprKind, 'BinaryNode' | 'UnaryNode'>, number>> = {
   IsNode: PRECEDENCE.IS,
+  IsDistinctFromNode: PRECEDENCE.IS,
   LikeNode: PREDICATE,
   InListNode: PREDICATE,
   BetweenNode: PREDICATE,
@@ -98,6 +99,8 @@ export function printExpr(expr: Expr): string {
     }
     case 'IsNode':
       return `${operand(expr.operand, PRECEDENCE.IS)} IS ${expr.not ? 'NOT ' : ''}${expr.test}`;
+    case 'IsDistinctFromNode':
+      return `${operand(expr.left, PRECEDENCE.IS)} IS ${expr.not ? 'NOT ' : ''}DISTINCT FROM ${operand(expr.right, PRECEDENCE.COMPARISON + 1)}`;
     case 'LikeNode': {
       const escape = expr.escape ? ` ESCAPE ${operand(expr.escape, PREDICATE + 1)}` : '';
       return `${predicateHead(expr.operand, expr.not)}LIKE ${operand(expr.pattern, PREDICATE + 1)}${escape}`;

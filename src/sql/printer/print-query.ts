@@ -36,7 +36,7 @@ function printSelect(select: SelectNode, indent: string): string {
   const inline = items.join(', ');
   const list = inline.length <= MAX_INLINE_SELECT_LIST ? ` ${inline}` : `\n${indent}${INDENT}${items.join(`,\n${indent}${INDENT}`)}`;
   const lines = [`SELECT${select.distinct ? ' DISTINCT' : ''}${list}`];
-  if (select.from.length > 0) lines.push(`FROM ${select.from.map((ref) => printTableRef(ref, indent)).join(', ')}`);
+  if (select.from.length > 0) lines.push(`FROM ${printFromList(select.from, indent)}`);
   if (select.where) lines.push(`WHERE ${printExpr(select.where)}`);
   return lines.join(`\n${indent}`);
 }
@@ -52,6 +52,11 @@ function printSelectListItem(item: SelectListItem): string {
   }
 }
 
+/** Items joined by commas, except `CROSS JOIN` before an UNNEST (Flink's documented form). */
+function printFromList(refs: readonly TableRef[], indent: string): string {
+  return refs.map((ref, i) => (i === 0 ? '' : ref.kind === 'UnnestRefNode' ? ' CROSS JOIN ' : ', ') + printTableRef(ref, indent)).join('');
+}
+
 export function printTableRef(ref: TableRef, indent = ''): string {
   switch (ref.kind) {
     case 'TableNameRefNode':
@@ -65,6 +70,8 @@ export function printTableRef(ref: TableRef, indent = ''): string {
       const text = ref.call.kind === 'VectorSearchNode' || ref.call.form === 'lateral' ? `LATERAL TABLE(${call})` : call;
       return `${text}${printAlias(ref.alias)}`;
     }
+    case 'UnnestRefNode':
+      return `UNNEST(${printExpr(ref.collection)})${ref.ordinality ? ' WITH ORDINALITY' : ''}${printAlias(ref.alias)}`;
     default:
       return assertNever(ref, 'FROM item');
   }

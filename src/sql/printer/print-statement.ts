@@ -68,8 +68,9 @@ export function printStatement(statement: Statement, comments: CommentLookup = N
       return `SHOW CREATE ${statement.objectType} ${objectName(statement.name)}`;
     case 'DescribeNode': {
       const extended = statement.extended ? 'EXTENDED ' : '';
+      // Flink's order: DESCRIBE MODEL [EXTENDED] name, DESCRIBE [EXTENDED] name.
       const model = statement.objectType === 'MODEL' ? 'MODEL ' : '';
-      return `DESCRIBE ${extended}${model}${objectName(statement.name)}`;
+      return `DESCRIBE ${model}${extended}${objectName(statement.name)}`;
     }
     case 'SetNode':
       return statement.key === null ? 'SET' : `SET ${printString(statement.key)} = ${printString(statement.value ?? '')}`;
