@@ -34,10 +34,12 @@ export const GOOGLE_AI_SPEC: ConfigSpec = Object.freeze({
     {
       key: 'api-key',
       type: { kind: 'string' },
-      required: true,
       secret: true,
       aliases: ['apiKey', 'api_key', 'googleai.api_key'],
-      description: "Gemini API key, sent as the `x-goog-api-key` header (never in the URL). Write `'${ENV_NAME}'` to read it from the environment.",
+      description:
+        "Gemini API key, sent as the `x-goog-api-key` header (never in the URL). Write `'${ENV_NAME}'` to read it from the environment. " +
+        'Unset: Google Application Default Credentials (a service account key file named by `GOOGLE_APPLICATION_CREDENTIALS`, ' +
+        'gcloud user credentials, or the metadata server) give an OAuth2 bearer token with the `cloud-platform` and `generative-language` scopes.',
     },
     {
       key: 'task',
