@@ -165,6 +165,15 @@ describe('vertexai provider: errors', () => {
     expect(fn.stats()).toMatchObject({ throttled: 1, retries: 1, succeeded: 1 });
   });
 
+  it('a hung attempt times out after vertexai.client_timeout and is retried', async () => {
+    const fn = bind(gemini({ 'vertexai.client_timeout': '0.2', 'retry-num': '1' }));
+    expectOk(await fn.predict(['warm'], { signal: never() }));
+    h.emu.setLatency(1_500);
+    const outcome = await fn.predict(['x'], { signal: never() });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'PD4204', kind: 'transient', attempts: 2 } });
+    if (!outcome.ok) expect(outcome.error.message).toMatch(/timed out after 200 ms/);
+  });
+
   it('5xx is transient and retried; 403 PERMISSION_DENIED is fatal', async () => {
     h.emu.failNext(1, 503);
     h.emu.failNext(1, 500);
