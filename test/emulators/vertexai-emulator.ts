@@ -10,7 +10,7 @@ import { defaultEmbedding, EmulatorServer, header, listenLoopback, tokens, type 
  *   `invalid_grant` / `invalid_scope` as Google does. Tokens live `tokenLifetimeS`.
  * - `POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent` (Gemini
  *   bodies, `role` required), `...models/{m}:predict` (text embeddings, at most 250 instances,
- *   gemini-embedding-001 one), `.../endpoints/{id}:predict` (TF-Serving `instances`, answered by
+ *   gemini-embedding-001 one), `...models/{m}:embedContent` (one text), `.../endpoints/{id}:predict` (TF-Serving `instances`, answered by
  *   `predict`). Each needs `Authorization: Bearer` with a live token (else 401 UNAUTHENTICATED).
  * Scriptable: latency, failures (429 with `Retry-After`, 5xx), revoking every token issued.
  */
@@ -156,6 +156,10 @@ export class VertexAIEmulator extends EmulatorServer<VertexRecordedRequest, Vert
       const problem = validateEmbed(b, model);
       if (problem) return fail(400, 'INVALID_ARGUMENT', problem);
       answer = () => this.#embed(b);
+    } else if (model !== undefined && method === 'embedContent' && (this.#opts.embeddingModels ?? ['text-embedding-005', 'gemini-embedding-001']).includes(model)) {
+      const parts = (b['content'] as { parts?: unknown } | undefined)?.parts;
+      if (!Array.isArray(parts) || parts.length === 0) return fail(400, 'INVALID_ARGUMENT', 'content.parts must not be empty.');
+      answer = () => this.#embedContent(b);
     } else if (endpointId !== undefined && method === 'predict' && (this.#opts.endpoints ?? ['1234567890']).includes(endpointId)) {
       if (!Array.isArray(b['instances']) || b['instances'].length === 0) return fail(400, 'INVALID_ARGUMENT', '"instances" must be a non-empty list.');
       answer = () => this.#predict(b['instances'] as unknown[], endpointId);
@@ -238,6 +242,13 @@ export class VertexAIEmulator extends EmulatorServer<VertexRecordedRequest, Vert
       predictions: instances.map((i) => ({ embeddings: { values: defaultEmbedding(i.content, dims), statistics: { token_count: tokens(i.content), truncated: false } } })),
       metadata: { billableCharacterCount: instances.reduce((n, i) => n + i.content.length, 0) },
     };
+  }
+
+  #embedContent(b: Record<string, unknown>): unknown {
+    this.#count(1);
+    const text = partsText((b['content'] as { parts: { text?: string }[] }).parts);
+    const dims = typeof b['outputDimensionality'] === 'number' ? b['outputDimensionality'] : (this.#opts.defaultDimensions ?? 8);
+    return { embedding: { values: defaultEmbedding(text, dims) }, usageMetadata: { promptTokenCount: tokens(text) } };
   }
 
   #predict(instances: unknown[], endpointId: string): unknown {

@@ -90,7 +90,11 @@ class VertexGeminiClient extends VertexClientBase implements ModelClient {
   }
 }
 
-/** Publisher text-embedding models: `{"instances": [{"content", "task_type"}], "parameters": {"outputDimensionality"}}` (wire-formats §7.2). */
+/**
+ * Publisher text-embedding models: `:predict` with `{"instances": [{"content", "task_type"}],
+ * "parameters": {"outputDimensionality"}}` (wire-formats §7.2), or `:embedContent` with the
+ * Gemini API's one-text body (`content.parts`, `taskType`, `outputDimensionality`) and `embedding.values`.
+ */
 class VertexEmbeddingClient extends VertexClientBase implements ModelClient {
   readonly maxBatchSize: number;
 
@@ -114,6 +118,8 @@ class VertexEmbeddingClient extends VertexClientBase implements ModelClient {
 
   #embed(texts: readonly string[], signal: AbortSignal): Promise<ModelResponse[]> {
     const c = this.config;
+    // :embedContent takes one text: maxBatchSize is 1 for it, so this is one request.
+    if (c.endpoint.method === 'embedContent') return Promise.all(texts.map((t) => this.#embedContent(t, signal)));
     const instances = texts.map((content) => (c.embeddingTaskType === undefined ? { content } : { content, task_type: c.embeddingTaskType }));
     const body = c.dimension === undefined ? { instances } : { instances, parameters: { outputDimensionality: c.dimension } };
     return this.post(body, signal, (json) =>
@@ -126,6 +132,18 @@ class VertexEmbeddingClient extends VertexClientBase implements ModelClient {
         return typeof count === 'number' ? { rows, usage: { promptTokens: count, completionTokens: 0, totalTokens: count } } : { rows };
       }),
     );
+  }
+
+  #embedContent(text: string, signal: AbortSignal): Promise<ModelResponse> {
+    const c = this.config;
+    const body: Record<string, unknown> = { content: { role: 'user', parts: [{ text }] } };
+    if (c.embeddingTaskType !== undefined) body['taskType'] = c.embeddingTaskType;
+    if (c.dimension !== undefined) body['outputDimensionality'] = c.dimension;
+    return this.post(body, signal, (json) => {
+      const values = isRecord(json['embedding']) ? json['embedding']['values'] : undefined;
+      if (!Array.isArray(values)) throw new AnswerShapeError("no 'embedding.values' array");
+      return { rows: [[values as number[]]] };
+    });
   }
 }
 

@@ -16,9 +16,9 @@ export interface VertexEndpoint {
   readonly method: VertexMethod;
 }
 
-export type VertexMethod = 'generateContent' | 'predict';
+export type VertexMethod = 'generateContent' | 'predict' | 'embedContent';
 
-const METHODS: Readonly<Record<string, VertexMethod>> = { generatecontent: 'generateContent', predict: 'predict' };
+const METHODS: Readonly<Record<string, VertexMethod>> = { generatecontent: 'generateContent', predict: 'predict', embedcontent: 'embedContent' };
 
 const PATH = /^\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/(publishers\/[^/]+\/models\/([^/:]+)|endpoints\/([^/:]+)):([A-Za-z]+)$/;
 
@@ -30,11 +30,11 @@ export function parseVertexEndpoint(endpoint: string): VertexEndpoint | { readon
     return {
       problem:
         `endpoint '${endpoint}' is not a Vertex AI prediction URL: .../v1/projects/<project>/locations/<region>/` +
-        'publishers/google/models/<model>:generateContent (or :predict), or .../endpoints/<id>:predict',
+        'publishers/google/models/<model>:generateContent (or :predict, :embedContent), or .../endpoints/<id>:predict',
     };
   }
   const method = METHODS[m[4]!.toLowerCase()];
-  if (method === undefined) return { problem: `endpoint method ':${m[4]}' is not supported; use :generateContent or :predict` };
+  if (method === undefined) return { problem: `endpoint method ':${m[4]}' is not supported; use :generateContent, :predict or :embedContent` };
   const model = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
   return { url: url.href, resource: decodeURIComponent(m[1]!), target: model === undefined ? 'endpoint' : 'publisher', model, method };
 }

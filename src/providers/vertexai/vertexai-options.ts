@@ -24,7 +24,7 @@ export const VERTEX_AI_SPEC: ConfigSpec = Object.freeze({
       aliases: ['vertexai.endpoint'],
       description:
         'Prediction URL: `https://<region>-aiplatform.googleapis.com/v1/projects/<project>/locations/<region>/publishers/google/models/<model>:generateContent` ' +
-        '(Gemini), `.../publishers/google/models/<embedding model>:predict` (text embeddings) or `.../endpoints/<id>:predict` (a custom model). May contain `${ENV_NAME}`.',
+        '(Gemini), `.../publishers/google/models/<embedding model>:predict` or `:embedContent` (text embeddings) or `.../endpoints/<id>:predict` (a custom model). May contain `${ENV_NAME}`.',
     },
     {
       key: 'service-key',

@@ -48,9 +48,10 @@ function resolveFormat(model: ModelDefinition, endpoint: VertexEndpoint | undefi
   const task = model.options.get<string>('task');
   let format = written === undefined ? undefined : FORMAT_OF[written.toUpperCase()];
   if (endpoint) {
-    const wants = format === 'gemini' ? 'generateContent' : format === undefined ? undefined : 'predict';
-    if (wants !== undefined && wants !== endpoint.method) return { problem: `input format '${written}' needs an endpoint ending in :${wants}, not :${endpoint.method}` };
+    const wants = format === 'gemini' ? ['generateContent'] : format === 'embed' ? ['predict', 'embedContent'] : format === undefined ? undefined : ['predict'];
+    if (wants !== undefined && !wants.includes(endpoint.method)) return { problem: `input format '${written}' needs an endpoint ending in ${wants.map((w) => `:${w}`).join(' or ')}, not :${endpoint.method}` };
     if (format === 'embed' && endpoint.target !== 'publisher') return { problem: "input format 'VERTEX-EMBED' needs a publisher model (.../publishers/google/models/<model>:predict)" };
+    if (endpoint.method === 'embedContent' && endpoint.target !== 'publisher') return { problem: ':embedContent needs a publisher model (.../publishers/google/models/<model>:embedContent)' };
     format ??= endpoint.method === 'generateContent' ? 'gemini' : endpoint.target === 'publisher' ? 'embed' : 'tf-serving';
   } else if (format === undefined && isEmbeddingTask(task)) {
     format = 'embed';
@@ -142,9 +143,9 @@ export function compileVertexConfig(model: ModelDefinition): VertexClientConfig 
   });
 }
 
-/** gemini-embedding-001 takes one instance per request (wire-formats §7.2); Gemini calls are one row each. */
+/** gemini-embedding-001 takes one instance per request (wire-formats §7.2); Gemini and `:embedContent` calls are one row each. */
 function maxBatch(format: VertexFormat, endpoint: VertexEndpoint, written: number | undefined): number {
-  if (format === 'gemini') return 1;
+  if (format === 'gemini' || endpoint.method === 'embedContent') return 1;
   if (format === 'embed') return endpoint.model?.startsWith('gemini-embedding') ? 1 : (written ?? VERTEX_EMBED_MAX_BATCH);
   return written ?? TF_SERVING_DEFAULT_BATCH;
 }

@@ -119,6 +119,16 @@ describe('vertexai provider: text embeddings', () => {
   });
 });
 
+describe('vertexai provider: :embedContent', () => {
+  it('sends one text per request with the Gemini body and reads embedding.values', async () => {
+    const fn = bind(model(h.emu.publisherUrl('gemini-embedding-001', 'embedContent'), { dimension: '4', 'embedding-task-type': 'SEMANTIC_SIMILARITY' }, { outputs: [col('v', FLOAT_ARRAY)] }));
+    const results = await Promise.all(['a', 'b'].map((t) => fn.predict([t], { signal: never() })));
+    expect(results.map(expectOk)).toEqual([[[defaultEmbedding('a', 4)]], [[defaultEmbedding('b', 4)]]]);
+    expect(h.emu.counters).toMatchObject({ predictRequests: 2, largestBatch: 1 });
+    expect(h.emu.recorded.at(-1)!.body).toEqual({ content: { role: 'user', parts: [{ text: expect.any(String) }] }, taskType: 'SEMANTIC_SIMILARITY', outputDimensionality: 4 });
+  });
+});
+
 describe('vertexai provider: custom endpoints (TF-SERVING)', () => {
   it('sends rows as instances and maps each prediction onto a typed OUTPUT column', async () => {
     await h.emu.close();
@@ -210,6 +220,7 @@ describe('vertexai provider: options and schema', () => {
     const check = (endpoint: string, opts: Record<string, string>, outputs = [col('o', STRING)]) => vertexAIProvider.checkSchema(model(endpoint, opts, { outputs })).join('; ');
     const gen = h.emu.publisherUrl('gemini-2.0-flash', 'generateContent');
     expect(check(gen, { 'vertexai.input_format': 'TF-SERVING' })).toMatch(/needs an endpoint ending in :predict/);
+    expect(check(h.emu.endpointUrl('1', 'embedContent'), {}, [col('v', FLOAT_ARRAY)])).toMatch(/:embedContent needs a publisher model/);
     expect(check(h.emu.endpointUrl('1'), { 'vertexai.input_format': 'GEMINI-GENERATE' })).toMatch(/ending in :generateContent/);
     expect(check(h.emu.endpointUrl('1'), { 'vertexai.input_format': 'VERTEX-EMBED' })).toMatch(/needs a publisher model/);
     expect(check(gen, { task: 'embedding' })).toMatch(/contradicts the Gemini format/);
