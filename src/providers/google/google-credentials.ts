@@ -18,6 +18,9 @@ export interface GoogleCredentialOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** What a Google provider reads from its surroundings; tests pass a virtual clock and their own environment. */
+export type GoogleProviderDeps = Partial<Pick<GoogleCredentialOptions, 'clock' | 'env'>>;
+
 /**
  * The credential chain of the Google providers, decided when a model binds: the model's own
  * service-account key; else the file GOOGLE_APPLICATION_CREDENTIALS names (a service-account key

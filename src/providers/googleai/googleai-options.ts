@@ -1,18 +1,9 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
+import { EMBEDDING_TASK_TYPES } from '../google/embedding-task-types.js';
 import { MODEL_TASKS } from '../model-tasks.js';
 
 /** `batchEmbedContents` takes at most 100 requests (wire-formats §6.4). */
 export const GOOGLE_MAX_BATCH = 100;
-export const EMBEDDING_TASK_TYPES = Object.freeze([
-  'RETRIEVAL_QUERY',
-  'RETRIEVAL_DOCUMENT',
-  'SEMANTIC_SIMILARITY',
-  'CLASSIFICATION',
-  'CLUSTERING',
-  'QUESTION_ANSWERING',
-  'FACT_VERIFICATION',
-  'CODE_RETRIEVAL_QUERY',
-]);
 
 /**
  * WITH options of the `googleai` provider (Gemini API, generativelanguage.googleapis.com).

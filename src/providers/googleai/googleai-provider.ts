@@ -6,7 +6,7 @@ import { toGeminiSchema, type JsonSchema } from '../output-json-schema.js';
 import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
 import type { GoogleAuth } from '../google/google-api-client.js';
-import { CLOUD_PLATFORM_SCOPE, GENERATIVE_LANGUAGE_SCOPE, googleAccessTokens, type GoogleCredentialOptions } from '../google/google-credentials.js';
+import { CLOUD_PLATFORM_SCOPE, GENERATIVE_LANGUAGE_SCOPE, googleAccessTokens, type GoogleProviderDeps } from '../google/google-credentials.js';
 import { createGoogleAIClient, type GoogleAIClientConfig } from './googleai-client.js';
 import { parseGoogleEndpoint, type GoogleTask } from './googleai-endpoint.js';
 import { GOOGLE_AI_SPEC, GOOGLE_MAX_BATCH } from './googleai-options.js';
@@ -16,9 +16,6 @@ const MAX_STOP_SEQUENCES = 5;
 
 /** Scopes of an Application Default Credentials token for the Gemini API. */
 const ADC_SCOPES = Object.freeze([CLOUD_PLATFORM_SCOPE, GENERATIVE_LANGUAGE_SCOPE]);
-
-/** What the provider reads from its surroundings; tests pass a virtual clock and their own environment. */
-export type GoogleProviderDeps = Partial<Pick<GoogleCredentialOptions, 'clock' | 'env'>>;
 
 export function makeGoogleAIProvider(deps: GoogleProviderDeps = {}): ModelProviderFactory {
   return Object.freeze({

@@ -1,5 +1,5 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
-import { EMBEDDING_TASK_TYPES } from '../googleai/googleai-options.js';
+import { EMBEDDING_TASK_TYPES } from '../google/embedding-task-types.js';
 import { MODEL_TASKS } from '../model-tasks.js';
 
 /** Text embeddings `:predict` takes at most 250 instances (wire-formats §7.2). */

@@ -1,9 +1,8 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
 import { systemClock } from '../clock.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
-import { CLOUD_PLATFORM_SCOPE, googleAccessTokens } from '../google/google-credentials.js';
+import { CLOUD_PLATFORM_SCOPE, googleAccessTokens, type GoogleProviderDeps } from '../google/google-credentials.js';
 import { parseServiceAccountKey } from '../google/service-account-key.js';
-import type { GoogleProviderDeps } from '../googleai/googleai-provider.js';
 import { isEmbeddingTask } from '../model-tasks.js';
 import { toGeminiSchema, type JsonSchema } from '../output-json-schema.js';
 import { modelConfigError } from '../provider-errors.js';
