@@ -28,10 +28,11 @@ export interface GoogleAIClientConfig extends GeminiGenerationSettings {
 
 /**
  * Gemini quotas are per project (key) and model: `googleai|base|model|key:<sha-256 prefix>`, or
- * `|adc:<identity>` when the calls carry Application Default Credentials.
+ * `|adc:<sha-256 prefix of the identity>` when the calls carry Application Default Credentials.
  */
 export function googleQuotaKey(config: Pick<GoogleAIClientConfig, 'base' | 'model' | 'apiKey'>, auth?: GoogleAuth): string {
-  const who = config.apiKey !== undefined ? `key:${fingerprint(config.apiKey)}` : `adc:${auth?.kind === 'bearer' ? auth.tokens.identity : 'adc'}`;
+  const identity = auth?.kind === 'bearer' ? auth.tokens.identity : 'adc';
+  const who = config.apiKey !== undefined ? `key:${fingerprint(config.apiKey)}` : `adc:${fingerprint(identity)}`;
   return `googleai|${config.base}|${config.model}|${who}`;
 }
 

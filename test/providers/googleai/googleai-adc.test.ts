@@ -37,7 +37,7 @@ describe('googleai provider: Application Default Credentials', () => {
     expect([a.rows, b.rows]).toEqual([[['echo: one']], [['echo: two']]]);
     expect(tokens.counters.tokenRequests).toBe(1);
     expect(google.recorded.at(-1)).toMatchObject({ apiKey: undefined, status: 200 });
-    expect(client.quotaKey).toMatch(/\|adc:predictd-test@/);
+    expect(client.quotaKey).toMatch(/\|adc:[0-9a-f]{12}$/);
     await client.close?.();
   });
 
