@@ -54,6 +54,16 @@ describe('vertexai provider: Gemini generateContent', () => {
   });
 });
 
+describe('vertexai provider: structured output', () => {
+  it('sends typed OUTPUT columns as responseSchema and the framework reads the JSON answer', async () => {
+    await h.emu.close();
+    h.emu = await VertexAIEmulator.start({ accounts: [SA.account], respond: (r) => JSON.stringify({ risk: 0.5, reason: `about ${r.user}` }) });
+    const fn = bind(model(h.emu.publisherUrl('gemini-2.0-flash', 'generateContent'), {}, { outputs: [col('risk', { kind: 'DOUBLE', nullable: false }), col('reason', STRING)] }));
+    expect(expectOk(await fn.predict(['loans'], { signal: never() }))).toEqual([[0.5, 'about loans']]);
+    expect((h.emu.recorded.at(-1)!.body as { generationConfig: unknown }).generationConfig).toMatchObject({ responseMimeType: 'application/json', responseSchema: { type: 'OBJECT' } });
+  });
+});
+
 describe('vertexai provider: token lifetime', () => {
   it('refreshes a token shortly before it expires, on the injected clock', async () => {
     const clock = steppedClock();
