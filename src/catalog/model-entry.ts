@@ -14,7 +14,7 @@ import type { ModelEntry } from './catalog-entries.js';
 import { checkOptions, optionsMap } from './check-options.js';
 
 /** Connection options a model inherits through `'<provider>.connection' = 'name'` (Confluent). */
-const CONNECTION_KEYS = ['endpoint', 'api-key', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'service_key', 'username', 'password'];
+const CONNECTION_KEYS = ['endpoint', 'api-key', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'service_key', 'service-key', 'username', 'password'];
 
 export interface ModelSource {
   readonly node: CreateModelNode;

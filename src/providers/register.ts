@@ -6,8 +6,9 @@ import { googleAIProvider } from './googleai/googleai-provider.js';
 import { localProvider } from './local/local-provider.js';
 import { openAIProvider } from './openai/openai-provider.js';
 import { sagemakerProvider } from './sagemaker/sagemaker-provider.js';
+import { vertexAIProvider } from './vertexai/vertexai-provider.js';
 
-/** Registers the built-in model providers: the OpenAI wire family, Azure OpenAI, Bedrock, Google AI, SageMaker, Azure ML and the offline `local` provider. */
+/** Registers the built-in model providers: the OpenAI wire family, Azure OpenAI, Bedrock, Google AI, Vertex AI, SageMaker, Azure ML and the offline `local` provider. */
 export function registerProviders(registry: Registry): Registry {
   return registry
     .registerProvider(openAIProvider)
@@ -15,6 +16,7 @@ export function registerProviders(registry: Registry): Registry {
     .registerProvider(azureOpenAIProvider)
     .registerProvider(bedrockProvider)
     .registerProvider(googleAIProvider)
+    .registerProvider(vertexAIProvider)
     .registerProvider(sagemakerProvider)
     .registerProvider(azureMLProvider);
 }

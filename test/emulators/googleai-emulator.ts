@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defaultEmbedding, EmulatorServer, listenLoopback, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
+import { defaultEmbedding, EmulatorServer, header, listenLoopback, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
 
 /**
  * A loopback Gemini API (provider-wire-formats.md §6, §9):
@@ -43,6 +43,8 @@ export interface GoogleAIEmulatorOptions {
   /** Vector length without outputDimensionality. Default 8. */
   readonly defaultDimensions?: number;
   readonly rateLimit?: SlidingWindowLimit;
+  /** OAuth2 bearer tokens taken instead of a key (Application Default Credentials), e.g. a Vertex emulator's `isValidToken`. */
+  readonly acceptBearer?: (token: string) => boolean;
 }
 
 export interface GoogleRecordedRequest {
@@ -122,10 +124,12 @@ export class GoogleAIEmulator extends EmulatorServer<GoogleRecordedRequest, Goog
     const fail = (code: number, status: string, message: string, details?: unknown[]) => reply(code, rpcError(code, status, message, details));
 
     if (req.method !== 'POST' || !m) return fail(404, 'NOT_FOUND', `Requested entity was not found.`);
-    if (apiKey === undefined) {
+    const bearer = /^Bearer (\S+)$/.exec(header(req, 'authorization') ?? '')?.[1];
+    if (bearer !== undefined && apiKey === undefined) {
+      if (!this.#opts.acceptBearer?.(bearer)) return fail(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    } else if (apiKey === undefined) {
       return fail(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
-    }
-    if (!(this.#opts.apiKeys ?? ['google-test-key']).includes(apiKey)) {
+    } else if (!(this.#opts.apiKeys ?? ['google-test-key']).includes(apiKey)) {
       return fail(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
         { '@type': `${RPC}ErrorInfo`, reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
         { '@type': `${RPC}LocalizedMessage`, locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },

@@ -1,46 +1,46 @@
 import type { Logger } from '../../spi/logger.js';
-import type { ModelClient, ModelResponse, TokenUsage } from '../../spi/model-provider.js';
-import { ModelCallError } from '../../spi/model-provider.js';
+import type { ModelClient, ModelResponse } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { fingerprint } from '../fingerprint.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
-import { AnswerShapeError, decodeAnswer } from '../malformed-answer.js';
+import { AnswerShapeError } from '../malformed-answer.js';
 import { isRecord } from '../parse-json.js';
-import { HttpClient } from '../http-client.js';
 import { sendNonNullTexts } from '../send-non-null-texts.js';
 import { textOf } from '../text-of.js';
 import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
+import { geminiGenerateBody, readGeminiAnswer, type GeminiGenerationSettings } from '../google/gemini-content.js';
+import { GoogleApiClient, type GoogleAuth } from '../google/google-api-client.js';
 import type { GoogleTask } from './googleai-endpoint.js';
-import { googleError } from './googleai-errors.js';
 
-export interface GoogleAIClientConfig {
+export interface GoogleAIClientConfig extends GeminiGenerationSettings {
   readonly task: GoogleTask;
   /** e.g. https://generativelanguage.googleapis.com/v1beta */
   readonly base: string;
   /** e.g. models/gemini-2.0-flash */
   readonly model: string;
-  readonly apiKey: string;
-  readonly systemPrompt?: string | undefined;
-  readonly temperature?: number | undefined;
-  readonly topP?: number | undefined;
-  readonly topK?: number | undefined;
-  readonly stop?: readonly string[] | undefined;
-  readonly maxTokens?: number | undefined;
+  /** The Gemini API key; unset: `auth` carries Application Default Credentials. */
+  readonly apiKey?: string | undefined;
   readonly dimension?: number | undefined;
   readonly embeddingTaskType?: string | undefined;
-  /** Typed structured output: `generationConfig.responseSchema` (with `responseMimeType` application/json). */
-  readonly responseSchema?: Readonly<Record<string, unknown>> | undefined;
   readonly maxBatchSize: number;
 }
 
-/** Gemini quotas are per project (key) and model: `googleai|base|model|key:<sha-256 prefix>`. */
-export function googleQuotaKey(config: Pick<GoogleAIClientConfig, 'base' | 'model' | 'apiKey'>): string {
-  return `googleai|${config.base}|${config.model}|key:${fingerprint(config.apiKey)}`;
+/**
+ * Gemini quotas are per project (key) and model: `googleai|base|model|key:<sha-256 prefix>`, or
+ * `|adc:<sha-256 prefix of the identity>` when the calls carry Application Default Credentials.
+ */
+export function googleQuotaKey(config: Pick<GoogleAIClientConfig, 'base' | 'model' | 'apiKey'>, auth?: GoogleAuth): string {
+  const identity = auth?.kind === 'bearer' ? auth.tokens.identity : 'adc';
+  const who = config.apiKey !== undefined ? `key:${fingerprint(config.apiKey)}` : `adc:${fingerprint(identity)}`;
+  return `googleai|${config.base}|${config.model}|${who}`;
 }
 
-export function createGoogleAIClient(config: GoogleAIClientConfig, log: Logger): ModelClient {
-  return config.task === 'generate' ? new GeminiGenerateClient(config, log) : new GeminiEmbeddingClient(config, log);
+/** `auth` is the API key when the config has one; else the caller's Application Default Credentials. */
+export function createGoogleAIClient(config: GoogleAIClientConfig, log: Logger, auth?: GoogleAuth): ModelClient {
+  const resolved: GoogleAuth | undefined = config.apiKey !== undefined ? { kind: 'api-key', apiKey: config.apiKey } : auth;
+  if (!resolved) throw new Error('a googleai client needs an api-key or Application Default Credentials');
+  return config.task === 'generate' ? new GeminiGenerateClient(config, log, resolved) : new GeminiEmbeddingClient(config, log, resolved);
 }
 
 abstract class GoogleClientBase {
@@ -48,36 +48,23 @@ abstract class GoogleClientBase {
   protected readonly config: GoogleAIClientConfig;
   protected readonly redact: (text: string) => string;
   protected readonly noteNullInput: () => void;
-  readonly #http = new HttpClient();
+  readonly #api: GoogleApiClient;
 
-  constructor(config: GoogleAIClientConfig, log: Logger) {
+  constructor(config: GoogleAIClientConfig, log: Logger, auth: GoogleAuth) {
     this.config = config;
-    this.quotaKey = googleQuotaKey(config);
-    this.redact = makeRedactor(config.apiKey);
+    this.quotaKey = googleQuotaKey(config, auth);
+    this.redact = makeRedactor(config.apiKey ?? '');
     this.noteNullInput = nullInputWarning(log);
+    this.#api = new GoogleApiClient(auth, 'Gemini', this.redact);
   }
 
   /** One POST to `base/model:method`; non-2xx answers become ModelCallErrors, 2xx bodies are read by `decode`. */
-  protected async post<T>(method: string, body: unknown, signal: AbortSignal, decode: (json: Record<string, unknown>) => T): Promise<T> {
-    const c = this.config;
-    const answer = await this.#http.post(
-      `${c.base}/${c.model}:${method}`,
-      { headers: { 'Content-Type': 'application/json', 'x-goog-api-key': c.apiKey }, body: JSON.stringify(body) },
-      { signal, redact: this.redact },
-    );
-    if (answer.status < 200 || answer.status >= 300) throw googleError(answer, this.redact);
-    return decodeAnswer(
-      answer,
-      (json) => {
-        if (!isRecord(json)) throw new AnswerShapeError(`the answer to :${method} is not a JSON object`);
-        return decode(json);
-      },
-      this.redact,
-    );
+  protected post<T>(method: string, body: unknown, signal: AbortSignal, decode: (json: Record<string, unknown>) => T): Promise<T> {
+    return this.#api.post(`${this.config.base}/${this.config.model}:${method}`, body, signal, decode);
   }
 
   close(): Promise<void> {
-    return this.#http.close();
+    return this.#api.close();
   }
 }
 
@@ -96,53 +83,15 @@ class GeminiGenerateClient extends GoogleClientBase implements ModelClient {
       this.noteNullInput();
       return { rows: [] };
     }
-    return this.post('generateContent', this.#body(textOf(input)), opts.signal, (json) => this.#read(json));
-  }
-
-  #read(json: Record<string, unknown>): ModelResponse {
-    const candidate = Array.isArray(json['candidates']) ? json['candidates'][0] : undefined;
-    const content = isRecord(candidate) && isRecord(candidate['content']) ? candidate['content'] : undefined;
-    const parts = Array.isArray(content?.['parts']) ? (content['parts'] as unknown[]) : undefined;
-    if (!parts) {
-      // A blocked prompt or answer is the same on every retry: the error strategy decides (IGNORE drops the row).
-      const feedback = isRecord(json['promptFeedback']) ? json['promptFeedback']['blockReason'] : undefined;
-      const finish = isRecord(candidate) ? candidate['finishReason'] : undefined;
-      if (typeof feedback === 'string') throw new ModelCallError('fatal', `Gemini blocked the prompt: ${feedback}`);
-      if (typeof finish === 'string' && finish !== 'STOP') throw new ModelCallError('fatal', `Gemini returned no content: finishReason ${finish}`);
-      throw new AnswerShapeError("no 'candidates[0].content.parts'");
-    }
-    const text = parts
-      .filter((p): p is Record<string, unknown> => isRecord(p) && typeof p['text'] === 'string' && p['thought'] !== true)
-      .map((p) => p['text'] as string)
-      .join('');
-    const usage = mapUsage(json['usageMetadata']);
-    return usage ? { rows: [[text]], usage } : { rows: [[text]] };
-  }
-
-  #body(text: string): Record<string, unknown> {
-    const c = this.config;
-    const body: Record<string, unknown> = { contents: [{ role: 'user', parts: [{ text }] }] };
-    if (c.systemPrompt) body['systemInstruction'] = { parts: [{ text: c.systemPrompt }] };
-    const generation: Record<string, unknown> = {};
-    if (c.temperature !== undefined) generation['temperature'] = c.temperature;
-    if (c.topP !== undefined) generation['topP'] = c.topP;
-    if (c.topK !== undefined) generation['topK'] = c.topK;
-    if (c.maxTokens !== undefined) generation['maxOutputTokens'] = c.maxTokens;
-    if (c.stop?.length) generation['stopSequences'] = [...c.stop];
-    if (c.responseSchema !== undefined) {
-      generation['responseMimeType'] = 'application/json';
-      generation['responseSchema'] = c.responseSchema;
-    }
-    if (Object.keys(generation).length > 0) body['generationConfig'] = generation;
-    return body;
+    return this.post('generateContent', geminiGenerateBody(textOf(input), this.config), opts.signal, (json) => readGeminiAnswer(json));
   }
 }
 
 class GeminiEmbeddingClient extends GoogleClientBase implements ModelClient {
   readonly maxBatchSize: number;
 
-  constructor(config: GoogleAIClientConfig, log: Logger) {
-    super(config, log);
+  constructor(config: GoogleAIClientConfig, log: Logger, auth: GoogleAuth) {
+    super(config, log, auth);
     this.maxBatchSize = config.maxBatchSize;
   }
 
@@ -182,13 +131,4 @@ class GeminiEmbeddingClient extends GoogleClientBase implements ModelClient {
     if (c.dimension !== undefined) request['outputDimensionality'] = c.dimension;
     return request;
   }
-}
-
-function mapUsage(meta: unknown): TokenUsage | undefined {
-  if (!isRecord(meta)) return undefined;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const prompt = num(meta['promptTokenCount']) ?? 0;
-  // Thinking tokens are billed as output.
-  const completion = (num(meta['candidatesTokenCount']) ?? 0) + (num(meta['thoughtsTokenCount']) ?? 0);
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: num(meta['totalTokenCount']) ?? prompt + completion };
 }

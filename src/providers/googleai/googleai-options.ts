@@ -1,18 +1,9 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
+import { EMBEDDING_TASK_TYPES } from '../google/embedding-task-types.js';
 import { MODEL_TASKS } from '../model-tasks.js';
 
 /** `batchEmbedContents` takes at most 100 requests (wire-formats §6.4). */
 export const GOOGLE_MAX_BATCH = 100;
-export const EMBEDDING_TASK_TYPES = Object.freeze([
-  'RETRIEVAL_QUERY',
-  'RETRIEVAL_DOCUMENT',
-  'SEMANTIC_SIMILARITY',
-  'CLASSIFICATION',
-  'CLUSTERING',
-  'QUESTION_ANSWERING',
-  'FACT_VERIFICATION',
-  'CODE_RETRIEVAL_QUERY',
-]);
 
 /**
  * WITH options of the `googleai` provider (Gemini API, generativelanguage.googleapis.com).
@@ -34,10 +25,12 @@ export const GOOGLE_AI_SPEC: ConfigSpec = Object.freeze({
     {
       key: 'api-key',
       type: { kind: 'string' },
-      required: true,
       secret: true,
       aliases: ['apiKey', 'api_key', 'googleai.api_key'],
-      description: "Gemini API key, sent as the `x-goog-api-key` header (never in the URL). Write `'${ENV_NAME}'` to read it from the environment.",
+      description:
+        "Gemini API key, sent as the `x-goog-api-key` header (never in the URL). Write `'${ENV_NAME}'` to read it from the environment. " +
+        'Unset: Google Application Default Credentials (a service account key file named by `GOOGLE_APPLICATION_CREDENTIALS`, ' +
+        'gcloud user credentials, or the metadata server) give an OAuth2 bearer token with the `cloud-platform` and `generative-language` scopes.',
     },
     {
       key: 'task',

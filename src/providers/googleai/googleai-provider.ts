@@ -1,9 +1,12 @@
 import type { ModelClient, ModelDefinition, ModelProviderFactory, ProviderContext } from '../../spi/model-provider.js';
+import { systemClock } from '../clock.js';
 import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.js';
 import { isEmbeddingTask } from '../model-tasks.js';
 import { toGeminiSchema, type JsonSchema } from '../output-json-schema.js';
 import { modelConfigError } from '../provider-errors.js';
 import { describeColumns, isFloatArray, isStringLike } from '../schema-rules.js';
+import type { GoogleAuth } from '../google/google-api-client.js';
+import { CLOUD_PLATFORM_SCOPE, GENERATIVE_LANGUAGE_SCOPE, googleAccessTokens, type GoogleProviderDeps } from '../google/google-credentials.js';
 import { createGoogleAIClient, type GoogleAIClientConfig } from './googleai-client.js';
 import { parseGoogleEndpoint, type GoogleTask } from './googleai-endpoint.js';
 import { GOOGLE_AI_SPEC, GOOGLE_MAX_BATCH } from './googleai-options.js';
@@ -11,14 +14,21 @@ import { GOOGLE_AI_SPEC, GOOGLE_MAX_BATCH } from './googleai-options.js';
 /** generationConfig.stopSequences takes at most 5 (wire-formats §6.2). */
 const MAX_STOP_SEQUENCES = 5;
 
-export const googleAIProvider: ModelProviderFactory = Object.freeze({
-  names: Object.freeze(['googleai']),
-  summary: 'Google AI Gemini API: generateContent and embedContent / batchEmbedContents, `x-goog-api-key` auth',
-  spec: GOOGLE_AI_SPEC,
-  structuredOutput: 'native',
-  checkSchema,
-  create,
-});
+/** Scopes of an Application Default Credentials token for the Gemini API. */
+const ADC_SCOPES = Object.freeze([CLOUD_PLATFORM_SCOPE, GENERATIVE_LANGUAGE_SCOPE]);
+
+export function makeGoogleAIProvider(deps: GoogleProviderDeps = {}): ModelProviderFactory {
+  return Object.freeze({
+    names: Object.freeze(['googleai']),
+    summary: 'Google AI Gemini API: generateContent and embedContent / batchEmbedContents, `x-goog-api-key` auth or Application Default Credentials',
+    spec: GOOGLE_AI_SPEC,
+    structuredOutput: 'native',
+    checkSchema,
+    create: (model: ModelDefinition, ctx: ProviderContext) => create(model, ctx, deps),
+  });
+}
+
+export const googleAIProvider: ModelProviderFactory = makeGoogleAIProvider();
 
 function resolveTask(model: ModelDefinition, endpointTask: GoogleTask | undefined): GoogleTask | { readonly problem: string } {
   const taskOption = model.options.get<string>('task');
@@ -64,11 +74,18 @@ function checkColumns(model: ModelDefinition, task: GoogleTask): string[] {
   return problems;
 }
 
-function create(model: ModelDefinition, ctx: ProviderContext): ModelClient {
+function create(model: ModelDefinition, ctx: ProviderContext, deps: GoogleProviderDeps): ModelClient {
   const problems = checkSchema(model);
   if (problems.length > 0) throw modelConfigError(model, problems.join('; '));
   const config = compileGoogleConfig(model);
-  return createGoogleAIClient(config, ctx.log.child({ task: config.task, model: config.model }));
+  let auth: GoogleAuth | undefined;
+  if (config.apiKey === undefined) {
+    // No key: Application Default Credentials, as Google's own clients do.
+    const tokens = googleAccessTokens({ scopes: ADC_SCOPES, clock: deps.clock ?? systemClock, env: deps.env });
+    if ('problem' in tokens) throw modelConfigError(model, tokens.problem);
+    auth = { kind: 'bearer', tokens };
+  }
+  return createGoogleAIClient(config, ctx.log.child({ task: config.task, model: config.model }), auth);
 }
 
 /** Options (references already resolved when the job bound) to client settings. Exported for tests. */
@@ -76,7 +93,7 @@ export function compileGoogleConfig(model: ModelDefinition): GoogleAIClientConfi
   const o = model.options;
   const fail = (problem: string) => modelConfigError(model, problem);
   const endpoint = o.require<string>('endpoint');
-  const apiKey = o.require<string>('api-key');
+  const apiKey = o.get<string>('api-key');
   const placeholder = endpointPlaceholder(endpoint);
   if (placeholder) throw fail(`the endpoint still contains the placeholder '${placeholder}'`);
   const parsed = parseGoogleEndpoint(endpoint);

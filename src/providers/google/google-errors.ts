@@ -14,14 +14,16 @@ export function parseGoogleDuration(text: unknown): number | undefined {
 }
 
 /**
- * A non-2xx Gemini answer (`google.rpc.Status` as JSON, wire-formats §6.5) as the runtime's kinds:
+ * A non-2xx Google API answer (`google.rpc.Status` as JSON, wire-formats §6.5 and §7.4; the Gemini
+ * API and Vertex AI share it) as the runtime's kinds; `service` names the API in the message:
  * - 429 RESOURCE_EXHAUSTED -> throttled, waiting `RetryInfo.retryDelay` (else `Retry-After`), except
  *   a daily quota (a QuotaFailure violation whose quotaId has `PerDay`): it stays 429 until the
  *   day resets, so it is fatal;
  * - 500 INTERNAL, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED, 408 -> transient;
- * - every other status -> fatal, including the 400 INVALID_ARGUMENT of a bad key (API_KEY_INVALID).
+ * - every other status -> fatal, including the 400 INVALID_ARGUMENT of a bad key (API_KEY_INVALID)
+ *   and Vertex's 401 UNAUTHENTICATED once a fresh token was refused too.
  */
-export function googleError(answer: HttpAnswer, redact: (text: string) => string): ModelCallError {
+export function googleError(answer: HttpAnswer, redact: (text: string) => string, service = 'Gemini'): ModelCallError {
   const body = parseJson(answer.text);
   const error = isRecord(body) && isRecord(body['error']) ? body['error'] : {};
   const status = answer.status;
@@ -30,7 +32,7 @@ export function googleError(answer: HttpAnswer, redact: (text: string) => string
   const text = typeof error['message'] === 'string' ? error['message'].trim() : answer.text.slice(0, 300);
   const reason = details.find((d) => d['@type'] === `${TYPE_PREFIX}ErrorInfo`)?.['reason'];
   const headers = responseHeaders(answer.headers);
-  const message = redact(`Gemini ${status}${canonical ? ` ${canonical}` : ''}${typeof reason === 'string' ? ` (${reason})` : ''}: ${text}`);
+  const message = redact(`${service} ${status}${canonical ? ` ${canonical}` : ''}${typeof reason === 'string' ? ` (${reason})` : ''}: ${text}`);
   if (status === 429 || canonical === 'RESOURCE_EXHAUSTED') {
     const quotaIds = details
       .filter((d) => d['@type'] === `${TYPE_PREFIX}QuotaFailure` && Array.isArray(d['violations']))
