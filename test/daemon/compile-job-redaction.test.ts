@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compileJob, redactSecretOptions } from '../../src/daemon/compile-job.js';
 import { createDefaultRegistry } from '../../src/daemon/default-registry.js';
@@ -87,8 +88,14 @@ describe('no secret option value reaches any output (every spec walked)', () => 
       .join(', ');
   /** The option value holding the secret: a JAAS line has a syntax the Kafka spec checks. */
   const written = (key: string, secret: string) =>
-    key.endsWith('sasl.jaas.config') ? `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="${secret}";` : secret;
+    key.endsWith('sasl.jaas.config')
+      ? `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="${secret}";`
+      : key === 'service-key'
+        ? JSON.stringify({ type: 'service_account', client_email: 'sa@p.iam.gserviceaccount.com', private_key_id: secret, private_key: TEST_PEM, token_uri: `${dead}/token` })
+        : secret;
   const isAws = (k: string) => k.startsWith('aws_');
+  /** A service account key must hold a readable private key; the secret marker rides in the same JSON. */
+  const TEST_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const dead = 'http://127.0.0.1:1';
 
   /** One line per statement (so an error quotes every option), each holding the owner's secrets; `bogus` adds an unknown option. */
@@ -112,6 +119,8 @@ describe('no secret option value reaches any output (every spec walked)', () => 
         model('m_azureopenai', owner, name, `'endpoint' = '${dead}/openai/deployments/d/chat/completions?api-version=2024-10-21'`);
       } else if (kind === 'provider' && name === 'googleai') {
         model('m_googleai', owner, name, `'endpoint' = '${dead}/v1beta/models/gemini-2.0-flash:generateContent'`);
+      } else if (kind === 'provider' && name === 'vertexai') {
+        model('m_vertexai', owner, name, `'endpoint' = '${dead}/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.0-flash:generateContent'`);
       } else if (kind === 'provider' && name === 'sagemaker') {
         model('m_sagemaker', owner, name, `'endpoint' = '${dead}/endpoints/e/invocations', 'aws_region' = 'us-east-1'`);
       } else if (kind === 'provider' && name === 'azureml') {
@@ -208,7 +217,8 @@ describe('no secret option value reaches any output (every spec walked)', () => 
       expect(bodies[2]).toContain('bogus-option');
       expect(leaked(bodies.join('\n'))).toEqual([]);
       expect(leaked(JSON.stringify(harness.logs))).toEqual([]);
-      const bound = [...SECRETS].filter(([owner]) => owner.startsWith('provider:')).flatMap(([owner, keys]) => keys.map((k) => valueOf(owner, k)));
+      const bound = [...SECRETS].filter(([owner]) => owner.startsWith('provider:')).flatMap(([owner, keys]) => keys.map((k) => written(k, valueOf(owner, k))));
+      // A value is scrubbed whole as it was bound (a service account key: its whole JSON text).
       for (const v of bound) expect(harness.daemon.scrubber.scrub(`x ${v} y`)).toBe('x *** y');
     } finally {
       await harness.stop();
