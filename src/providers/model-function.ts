@@ -20,7 +20,7 @@ import { asCallError, type CallResult } from './call-result.js';
 import { systemClock, type Clock } from './clock.js';
 import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decision.js';
 import { MalformedAnswerError } from './malformed-answer.js';
-import { MicroBatcher, type QuotaWait } from './micro-batcher.js';
+import { MicroBatcher } from './micro-batcher.js';
 import { RowBudget } from './row-budget.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
 import type { LimiterLease, LimiterState } from './limiter-lease.js';
@@ -262,8 +262,8 @@ class BoundModel implements BoundModelFunction {
     if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
     signal.throwIfAborted();
     this.#stats.rows++;
-    const budget = timeoutMs === undefined ? undefined : new RowBudget(this.#clock, timeoutMs, signal);
-    const rowSignal = budget?.signal ?? signal;
+    // The row's stop: its per-row timeout (when set) and the caller's signal, without an AbortSignal of its own unless one is asked for.
+    const budget = new RowBudget(this.#clock, timeoutMs, signal);
     let attempts = 0;
     let retries = 0;
     let lastError: ModelCallError | undefined;
@@ -272,7 +272,7 @@ class BoundModel implements BoundModelFunction {
       for (;;) {
         // Counted when started: a row that times out mid-attempt reports the attempt it was on.
         attempts++;
-        const result = await this.#dispatch(inputs, rowSignal, attempts > 1, budget);
+        const result = await this.#dispatch(inputs, signal, budget, attempts > 1);
         let error: ModelCallError;
         if (result.ok) {
           const read = this.#read(result.response);
@@ -307,7 +307,7 @@ class BoundModel implements BoundModelFunction {
             const wait = Math.max(backoffDelay(this.policy.backoff, retries, this.#random), error.retryAfterMs ?? 0);
             retries++;
             this.#log.debug({ status: error.status, attempt: attempts, waitMs: wait }, `transient model error, retrying: ${error.message}`);
-            await this.#clock.sleep(wait, rowSignal);
+            await this.#clock.sleep(wait, budget.signal);
             break;
           }
           default:
@@ -316,14 +316,14 @@ class BoundModel implements BoundModelFunction {
       }
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      if (budget?.expired) {
+      if (budget.expired) {
         this.#stats.rowTimeouts++;
         const decision = decideFailure(this.policy, 'row-timeout', retries);
         return this.#giveUp(decision === 'retry' ? 'fail' : decision, { cause: 'row-timeout', error: lastError, attempts, retries, timeoutMs });
       }
       throw err;
     } finally {
-      budget?.dispose();
+      budget.dispose();
     }
   }
 
@@ -336,30 +336,34 @@ class BoundModel implements BoundModelFunction {
     else if (error instanceof AttemptTimeoutError) s.attemptTimeouts++;
   }
 
-  #dispatch(inputs: readonly Value[], signal: AbortSignal, retry: boolean, budget: QuotaWait | undefined): Promise<CallResult> {
-    if (this.#batcher) return this.#batcher.dispatch(inputs, signal, retry, budget);
-    return this.#callOne(inputs, signal, retry, budget);
+  /** `stop` is the caller's signal, `row` the row's stop (that signal and the per-row timeout). */
+  #dispatch(inputs: readonly Value[], stop: AbortSignal, row: RowBudget, retry: boolean): Promise<CallResult> {
+    // A micro-batch races several rows' signals: the row's AbortSignal is made for it.
+    if (this.#batcher) return this.#batcher.dispatch(inputs, row.signal, retry, row);
+    return this.#callOne(inputs, stop, row, retry);
   }
 
-  async #callOne(inputs: readonly Value[], signal: AbortSignal, retry: boolean, budget: QuotaWait | undefined): Promise<CallResult> {
-    budget?.pause();
+  async #callOne(inputs: readonly Value[], stop: AbortSignal, row: RowBudget, retry: boolean): Promise<CallResult> {
+    if (row.aborted) throw row.reason;
+    // While it waits for quota the row's budget stands still, so only the caller's signal can stop it there.
+    row.pause();
     let permit;
     try {
-      permit = await this.#lease.acquire(this.#client.estimateTokens(inputs), signal, { retry });
+      permit = await this.#lease.acquire(this.#client.estimateTokens(inputs), stop, { retry });
     } finally {
-      budget?.resume();
+      row.resume();
     }
     const startedAt = this.#meter.started();
     try {
-      const response = await this.#attempt(signal, (s) => this.#client.call(inputs, { signal: s }));
+      const response = await this.#attempt(row, (s) => this.#client.call(inputs, { signal: s }));
       this.#meter.ended(startedAt, 'ok');
       permit.release({ totalTokens: response.usage?.totalTokens });
       return { ok: true, response };
     } catch (err) {
-      if (signal.aborted) {
+      if (row.aborted) {
         this.#meter.ended(startedAt, 'canceled');
         permit.release({});
-        throw signal.reason;
+        throw row.reason;
       }
       const error = asCallError(err);
       this.#meter.ended(startedAt, failedRequestOutcome(error, false));
