@@ -22,6 +22,7 @@ import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decis
 import { MalformedAnswerError } from './malformed-answer.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { RowBudget } from './row-budget.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
 import type { LimiterLease, LimiterState } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
@@ -182,6 +183,8 @@ class BoundModel implements BoundModelFunction {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #attempt: AttemptRunner;
+  /** The per-row and per-attempt deadlines, on `#clock`. */
+  readonly #deadlines: DeadlineQueue;
   readonly #batcher: MicroBatcher | undefined;
   readonly #meter: RequestMeter;
   readonly #reader: AnswerReader | undefined;
@@ -219,7 +222,9 @@ class BoundModel implements BoundModelFunction {
     this.#random = parts.random;
     this.#reader = parts.reader;
     this.#cache = parts.cache;
-    this.#attempt = attemptRunner(parts.clock, parts.policy.attemptTimeoutMs);
+    // Every row and attempt has a deadline of the same length: one timer for all of them.
+    this.#deadlines = new DeadlineQueue(parts.clock);
+    this.#attempt = attemptRunner(this.#deadlines, parts.policy.attemptTimeoutMs);
     this.#meter = new RequestMeter(parts.clock, parts.requestDuration, () => this.#stats.requests++);
     const callBatch = client.callBatch?.bind(client);
     if (callBatch && (client.maxBatchSize ?? 1) > 1) {
@@ -263,7 +268,7 @@ class BoundModel implements BoundModelFunction {
     signal.throwIfAborted();
     this.#stats.rows++;
     // The row's stop: its per-row timeout (when set) and the caller's signal, without an AbortSignal of its own unless one is asked for.
-    const budget = new RowBudget(this.#clock, timeoutMs, signal);
+    const budget = new RowBudget(this.#deadlines, timeoutMs, signal);
     let attempts = 0;
     let retries = 0;
     let lastError: ModelCallError | undefined;
