@@ -1,5 +1,5 @@
 import { ModelCallError } from '../spi/model-provider.js';
-import type { AbortWatcher } from './abort-fanout.js';
+import type { AbortWatcher } from '../util/abort-fanout.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { RowStop } from './row-budget.js';
 

@@ -1,4 +1,4 @@
-import { unwatchAbort, watchAbort, type AbortWatcher } from './abort-fanout.js';
+import { unwatchAbort, watchAbort, type AbortWatcher } from '../util/abort-fanout.js';
 import type { Clock, TimerHandle } from './clock.js';
 
 /**
