@@ -1,5 +1,7 @@
 import { ModelCallError } from '../spi/model-provider.js';
+import type { AbortWatcher } from '../util/abort-fanout.js';
 import type { Clock, TimerHandle } from './clock.js';
+import type { RowStop } from './row-budget.js';
 
 /** An attempt that ran out of `client-timeout`: transient, no HTTP status. */
 export class AttemptTimeoutError extends ModelCallError {
@@ -9,8 +11,8 @@ export class AttemptTimeoutError extends ModelCallError {
   }
 }
 
-/** Runs one attempt of a call under the row's signal and the attempt's own budget. */
-export type AttemptRunner = <T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+/** Runs one attempt of a call under the row's stop (its budget, or a signal) and the attempt's own budget. */
+export type AttemptRunner = <T>(stop: AbortSignal | RowStop, call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 /**
  * The per-attempt `client-timeout`, for every provider: the client gets the row's signal plus
@@ -19,34 +21,37 @@ export type AttemptRunner = <T>(signal: AbortSignal, call: (signal: AbortSignal)
  * `signal` rejects with its reason.
  */
 export function attemptRunner(clock: Clock, timeoutMs: number): AttemptRunner {
-  return <T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<T>((resolve, reject) => new Attempt(clock, timeoutMs, signal, resolve, reject).start(call));
+  return <T>(stop: AbortSignal | RowStop, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    if (stop.aborted) return Promise.reject(stop.reason);
+    return new Promise<T>((resolve, reject) => new Attempt(clock, timeoutMs, stop, resolve, reject).start(call));
   };
 }
 
 /**
- * One attempt: its own signal for the client, aborted by the row's signal or by the deadline, and
- * the race settled directly from those two events. One AbortController, one listener and one
- * timer per attempt, with no listener on its own signal: this runs for every row.
+ * One attempt: its own signal for the client, aborted by the row's stop or by the deadline, and
+ * the race settled directly from those two events. One AbortController and one timer per
+ * attempt, with no listener on its own signal; a row's budget (RowStop) tells the attempt
+ * directly, a plain signal (a micro-batch's) through the attempt as its listener object: this
+ * runs for every row.
  */
-class Attempt<T> {
+class Attempt<T> implements AbortWatcher {
   readonly #controller = new AbortController();
   readonly #clock: Clock;
   readonly #timeoutMs: number;
-  readonly #parent: AbortSignal;
+  readonly #parent: AbortSignal | RowStop;
   readonly #resolve: (value: T) => void;
   readonly #reject: (err: unknown) => void;
   readonly #timer: TimerHandle;
   #settled = false;
 
-  constructor(clock: Clock, timeoutMs: number, parent: AbortSignal, resolve: (value: T) => void, reject: (err: unknown) => void) {
+  constructor(clock: Clock, timeoutMs: number, parent: AbortSignal | RowStop, resolve: (value: T) => void, reject: (err: unknown) => void) {
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
     this.#parent = parent;
     this.#resolve = resolve;
     this.#reject = reject;
-    parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    if (parent instanceof AbortSignal) parent.addEventListener('abort', this, { once: true });
+    else parent.watch(this);
     this.#timer = clock.schedule(timeoutMs, this.#onTimeout);
   }
 
@@ -68,10 +73,16 @@ class Attempt<T> {
     if (this.#finish()) this.#reject(this.#parent.aborted ? this.#parent.reason : err);
   };
 
-  readonly #onParentAbort = (): void => {
-    this.#controller.abort(this.#parent.reason);
-    if (this.#finish()) this.#reject(this.#parent.reason);
-  };
+  /** The row stopped (AbortWatcher). */
+  onAbort(reason: unknown): void {
+    this.#controller.abort(reason);
+    if (this.#finish()) this.#reject(reason);
+  }
+
+  /** The parent signal aborted (its listener object). */
+  handleEvent(): void {
+    this.onAbort(this.#parent.reason);
+  }
 
   readonly #onTimeout = (): void => {
     if (!this.#finish()) return;
@@ -84,7 +95,9 @@ class Attempt<T> {
     if (this.#settled) return false;
     this.#settled = true;
     this.#clock.cancel(this.#timer);
-    this.#parent.removeEventListener('abort', this.#onParentAbort);
+    const parent = this.#parent;
+    if (parent instanceof AbortSignal) parent.removeEventListener('abort', this);
+    else parent.unwatch(this);
     return true;
   }
 }

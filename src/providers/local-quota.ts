@@ -26,6 +26,8 @@ export type TakeResult = Grant | number;
  * so the limiter that queues callers (quota-limiter.ts) decides when to ask again.
  */
 export class LocalQuota {
+  /** tryTake answers at once (see Quota.synchronous). */
+  readonly synchronous = true;
   readonly #log: Logger;
   #limits: RateLimits = {};
   #plan: LimiterPlan = {};

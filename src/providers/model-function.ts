@@ -20,8 +20,9 @@ import { asCallError, type CallResult } from './call-result.js';
 import { systemClock, type Clock } from './clock.js';
 import { canIgnoreRows, decideFailure, type FailureCause } from './failure-decision.js';
 import { MalformedAnswerError } from './malformed-answer.js';
-import { MicroBatcher, type QuotaWait } from './micro-batcher.js';
+import { MicroBatcher } from './micro-batcher.js';
 import { RowBudget } from './row-budget.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
 import type { LimiterLease, LimiterState } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
@@ -189,6 +190,8 @@ class BoundModel implements BoundModelFunction {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #attempt: AttemptRunner;
+  /** The per-row and per-attempt deadlines, on `#clock`. */
+  readonly #deadlines: DeadlineQueue;
   readonly #batcher: MicroBatcher | undefined;
   readonly #meter: RequestMeter;
   readonly #reader: AnswerReader | undefined;
@@ -226,7 +229,9 @@ class BoundModel implements BoundModelFunction {
     this.#random = parts.random;
     this.#reader = parts.reader;
     this.#cache = parts.cache;
-    this.#attempt = attemptRunner(parts.clock, parts.policy.attemptTimeoutMs);
+    // Every row and attempt has a deadline of the same length: one timer for all of them.
+    this.#deadlines = new DeadlineQueue(parts.clock);
+    this.#attempt = attemptRunner(this.#deadlines, parts.policy.attemptTimeoutMs);
     this.#meter = new RequestMeter(parts.clock, parts.requestDuration, () => this.#stats.requests++);
     const callBatch = client.callBatch?.bind(client);
     if (callBatch && (client.maxBatchSize ?? 1) > 1) {
@@ -269,8 +274,8 @@ class BoundModel implements BoundModelFunction {
     if (this.#closed) throw new ProviderClosedError(`model '${this.model}' is closed`);
     signal.throwIfAborted();
     this.#stats.rows++;
-    const budget = timeoutMs === undefined ? undefined : new RowBudget(this.#clock, timeoutMs, signal);
-    const rowSignal = budget?.signal ?? signal;
+    // The row's stop: its per-row timeout (when set) and the caller's signal, without an AbortSignal of its own unless one is asked for.
+    const budget = new RowBudget(this.#deadlines, timeoutMs, signal);
     let attempts = 0;
     let retries = 0;
     let lastError: ModelCallError | undefined;
@@ -279,7 +284,7 @@ class BoundModel implements BoundModelFunction {
       for (;;) {
         // Counted when started: a row that times out mid-attempt reports the attempt it was on.
         attempts++;
-        const result = await this.#dispatch(inputs, rowSignal, attempts > 1, budget);
+        const result = await this.#dispatch(inputs, signal, budget, attempts > 1);
         let error: ModelCallError;
         if (result.ok) {
           const read = this.#read(result.response);
@@ -314,7 +319,7 @@ class BoundModel implements BoundModelFunction {
             const wait = Math.max(backoffDelay(this.policy.backoff, retries, this.#random), error.retryAfterMs ?? 0);
             retries++;
             this.#log.debug({ status: error.status, attempt: attempts, waitMs: wait }, `transient model error, retrying: ${error.message}`);
-            await this.#clock.sleep(wait, rowSignal);
+            await this.#clock.sleep(wait, budget.signal);
             break;
           }
           default:
@@ -323,14 +328,14 @@ class BoundModel implements BoundModelFunction {
       }
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      if (budget?.expired) {
+      if (budget.expired) {
         this.#stats.rowTimeouts++;
         const decision = decideFailure(this.policy, 'row-timeout', retries);
         return this.#giveUp(decision === 'retry' ? 'fail' : decision, { cause: 'row-timeout', error: lastError, attempts, retries, timeoutMs });
       }
       throw err;
     } finally {
-      budget?.dispose();
+      budget.dispose();
     }
   }
 
@@ -343,30 +348,34 @@ class BoundModel implements BoundModelFunction {
     else if (error instanceof AttemptTimeoutError) s.attemptTimeouts++;
   }
 
-  #dispatch(inputs: readonly Value[], signal: AbortSignal, retry: boolean, budget: QuotaWait | undefined): Promise<CallResult> {
-    if (this.#batcher) return this.#batcher.dispatch(inputs, signal, retry, budget);
-    return this.#callOne(inputs, signal, retry, budget);
+  /** `stop` is the caller's signal, `row` the row's stop (that signal and the per-row timeout). */
+  #dispatch(inputs: readonly Value[], stop: AbortSignal, row: RowBudget, retry: boolean): Promise<CallResult> {
+    // A micro-batch races several rows' signals: the row's AbortSignal is made for it.
+    if (this.#batcher) return this.#batcher.dispatch(inputs, row.signal, retry, row);
+    return this.#callOne(inputs, stop, row, retry);
   }
 
-  async #callOne(inputs: readonly Value[], signal: AbortSignal, retry: boolean, budget: QuotaWait | undefined): Promise<CallResult> {
-    budget?.pause();
+  async #callOne(inputs: readonly Value[], stop: AbortSignal, row: RowBudget, retry: boolean): Promise<CallResult> {
+    if (row.aborted) throw row.reason;
+    // While it waits for quota the row's budget stands still, so only the caller's signal can stop it there.
+    row.pause();
     let permit;
     try {
-      permit = await this.#lease.acquire(this.#client.estimateTokens(inputs), signal, { retry });
+      permit = await this.#lease.acquire(this.#client.estimateTokens(inputs), stop, { retry });
     } finally {
-      budget?.resume();
+      row.resume();
     }
     const startedAt = this.#meter.started();
     try {
-      const response = await this.#attempt(signal, (s) => this.#client.call(inputs, { signal: s }));
+      const response = await this.#attempt(row, (s) => this.#client.call(inputs, { signal: s }));
       this.#meter.ended(startedAt, 'ok');
       permit.release({ totalTokens: response.usage?.totalTokens });
       return { ok: true, response };
     } catch (err) {
-      if (signal.aborted) {
+      if (row.aborted) {
         this.#meter.ended(startedAt, 'canceled');
         permit.release({});
-        throw signal.reason;
+        throw row.reason;
       }
       const error = asCallError(err);
       this.#meter.ended(startedAt, failedRequestOutcome(error, false));

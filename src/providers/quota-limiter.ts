@@ -16,6 +16,8 @@ export interface Quota {
   readonly rateFactor: number;
   readonly counters: { readonly throttles: number; readonly rateDecreases: number };
   readonly backend: LimiterState['backend'];
+  /** tryTake never returns a promise: a caller with nobody ahead of it is admitted in the same tick, without a queue entry. */
+  readonly synchronous?: boolean;
   close?(): Promise<void>;
 }
 
@@ -101,6 +103,15 @@ export class QuotaLimiter implements RateLimiter {
   acquire(cost: number, signal: AbortSignal, opts?: { readonly retry?: boolean }): Promise<Permit> {
     if (this.#closed) return Promise.reject(this.#closedError());
     if (signal.aborted) return Promise.reject(signal.reason);
+    // Nearly every call finds nobody waiting and the quota open: granted here, with no waiter,
+    // abort listener or pump. First come first served holds: nobody is queued ahead of it.
+    const quota = this.#quota;
+    if (quota.synchronous && !this.#pumping && this.#retries.length === 0 && this.#firsts.length === 0) {
+      const tokens = quota.reservation(cost);
+      const now = this.#clock.now();
+      const answer = quota.tryTake(tokens, now) as TakeResult;
+      if (typeof answer !== 'number') return Promise.resolve(new QuotaPermit(this, answer, tokens, now));
+    }
     return new Promise<Permit>((resolve, reject) => {
       const queue = opts?.retry ? this.#retries : this.#firsts;
       const waiter: Waiter = {
@@ -176,6 +187,8 @@ export class QuotaLimiter implements RateLimiter {
 
   /** Admits waiters from the head while the quota allows; then sleeps until it says to ask again. */
   #pump(): void {
+    // A release with nobody waiting (the common case) has nothing to wake.
+    if (!this.#pumping && this.#retries.length === 0 && this.#firsts.length === 0) return;
     if (this.#pumping) {
       this.#pumpAgain = true;
       return;
@@ -218,25 +231,17 @@ export class QuotaLimiter implements RateLimiter {
   #grant(head: Waiter, grant: Grant): void {
     const now = this.#clock.now();
     const queued = remove(this.#retries, head) || remove(this.#firsts, head);
-    const permit = this.#permit(head.tokens, grant, now);
+    const permit = new QuotaPermit(this, grant, head.tokens, now);
     head.signal.removeEventListener('abort', head.onAbort);
     // Aborted while an asynchronous quota answered: the call never starts, its tokens come back.
     if (!queued) permit.release({ rejected: true });
     else head.resolve(permit);
   }
 
-  #permit(reserved: number, grant: Grant, grantedAt: number): Permit {
-    let released = false;
-    return Object.freeze({
-      grantedAt,
-      reservedTokens: reserved,
-      release: (usage?: Usage) => {
-        if (released) return;
-        released = true;
-        grant.release(usage, this.#clock.now());
-        if (!this.#closed) this.#pump();
-      },
-    });
+  /** A permit was released: its grant is corrected and freed, and the head may start now. */
+  released(grant: Grant, usage: Usage | undefined): void {
+    grant.release(usage, this.#clock.now());
+    if (!this.#closed) this.#pump();
   }
 
   /** One timer: an earlier wake-up replaces a later one. */
@@ -267,4 +272,26 @@ function remove<T>(list: T[], item: T): boolean {
   if (i < 0) return false;
   list.splice(i, 1);
   return true;
+}
+
+/** A granted call's permit: a class, not a frozen object with a closure, since every call gets one. */
+class QuotaPermit implements Permit {
+  readonly grantedAt: number;
+  readonly reservedTokens: number;
+  readonly #limiter: QuotaLimiter;
+  readonly #grant: Grant;
+  #released = false;
+
+  constructor(limiter: QuotaLimiter, grant: Grant, reservedTokens: number, grantedAt: number) {
+    this.#limiter = limiter;
+    this.#grant = grant;
+    this.reservedTokens = reservedTokens;
+    this.grantedAt = grantedAt;
+  }
+
+  release(usage?: Usage): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#limiter.released(this.#grant, usage);
+  }
 }

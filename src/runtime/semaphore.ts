@@ -1,8 +1,8 @@
-interface Waiter {
+import { unwatchAbort, watchAbort, type AbortWatcher } from '../util/abort-fanout.js';
+
+interface Waiter extends AbortWatcher {
   readonly resolve: () => void;
-  readonly reject: (e: unknown) => void;
   readonly signal: AbortSignal | undefined;
-  onAbort?: () => void;
 }
 
 /** Bounded concurrency: at most `permits` holders at once; waiters are served in FIFO order. */
@@ -32,24 +32,28 @@ export class Semaphore {
       this.#available--;
       return Promise.resolve();
     }
+    // The waiters of a pipeline all watch its one hard-stop signal: through one listener and a
+    // Set (abort-fanout.ts), not an EventTarget listener each, whose add and remove walk them all.
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.#waiters.push(waiter);
+      const waiters = this.#waiters;
+      const waiter: Waiter = {
+        resolve,
+        signal,
+        onAbort: (reason) => {
+          const i = waiters.indexOf(waiter);
+          if (i >= 0) waiters.splice(i, 1);
+          reject(reason);
+        },
+      };
+      if (signal) watchAbort(signal, waiter);
+      waiters.push(waiter);
     });
   }
 
   release(): void {
     const next = this.#waiters.shift();
     if (next) {
-      if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
+      if (next.signal) unwatchAbort(next.signal, next);
       next.resolve();
     } else {
       this.#available++;

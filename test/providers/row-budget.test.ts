@@ -46,3 +46,44 @@ describe('RowBudget', () => {
     budget.dispose();
   });
 });
+
+describe('RowBudget as the row stop', () => {
+  it('tells its watcher when it runs out, and makes its signal only when asked, already aborted', () => {
+    const clock = steppedClock();
+    const budget = new RowBudget(clock, 1_000);
+    const told: unknown[] = [];
+    budget.watch({ onAbort: (reason) => told.push(reason) });
+    clock.advance(1_000);
+    expect(budget.aborted).toBe(true);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toBe(budget.reason);
+    expect(budget.signal.aborted).toBe(true);
+    expect(budget.signal.reason).toBe(budget.reason);
+  });
+
+  it('without a timeout stops only with its parent, and an unwatched watcher is not told', () => {
+    const clock = steppedClock();
+    const parent = new AbortController();
+    const budget = new RowBudget(clock, undefined, parent.signal);
+    const told: string[] = [];
+    const gone = { onAbort: () => told.push('gone') };
+    budget.watch({ onAbort: () => told.push('first') });
+    budget.watch(gone);
+    budget.unwatch(gone);
+    clock.advance(1_000_000);
+    expect(budget.aborted).toBe(false);
+    parent.abort(new Error('hard stop'));
+    expect(told).toEqual(['first']);
+    expect(budget.expired).toBe(false);
+    expect((budget.reason as Error).message).toBe('hard stop');
+  });
+
+  it('stops watching its parent once disposed', () => {
+    const clock = steppedClock();
+    const parent = new AbortController();
+    const budget = new RowBudget(clock, 1_000, parent.signal);
+    budget.dispose();
+    parent.abort(new Error('later'));
+    expect(budget.aborted).toBe(false);
+  });
+});
