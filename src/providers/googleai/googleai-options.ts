@@ -1,5 +1,6 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
 import { EMBEDDING_TASK_TYPES } from '../google/embedding-task-types.js';
+import { geminiGenerationOptions } from '../google/gemini-options.js';
 import { MODEL_TASKS } from '../model-tasks.js';
 
 /** `batchEmbedContents` takes at most 100 requests (wire-formats §6.4). */
@@ -50,42 +51,7 @@ export const GOOGLE_AI_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'string' },
       description: "Confluent: name of a CONNECTION whose `endpoint` and `api-key` the catalog merges into the model's options.",
     },
-    {
-      key: 'system-prompt',
-      type: { kind: 'string' },
-      aliases: ['systemPrompt', 'system_prompt', 'googleai.system_prompt'],
-      description: 'Text generation: sent as `systemInstruction`. Unset: none.',
-    },
-    {
-      key: 'temperature',
-      type: { kind: 'double', min: 0, max: 2 },
-      aliases: ['googleai.PARAMS.temperature'],
-      description: 'Text generation: `generationConfig.temperature`, 0..2.',
-    },
-    {
-      key: 'top-p',
-      type: { kind: 'double', min: 0, max: 1 },
-      aliases: ['topP', 'top_p', 'googleai.PARAMS.top_p'],
-      description: 'Text generation: `generationConfig.topP`, 0..1.',
-    },
-    {
-      key: 'top-k',
-      type: { kind: 'int', min: 1 },
-      aliases: ['topK', 'top_k', 'googleai.PARAMS.top_k'],
-      description: 'Text generation: `generationConfig.topK` (only models that allow it).',
-    },
-    {
-      key: 'stop',
-      type: { kind: 'string' },
-      aliases: ['googleai.PARAMS.stop'],
-      description: 'Text generation: stop sequences, comma-separated, at most 5 (`generationConfig.stopSequences`).',
-    },
-    {
-      key: 'max-tokens',
-      type: { kind: 'int', min: 1 },
-      aliases: ['maxTokens', 'max_tokens', 'maxOutputTokens', 'max-output-tokens', 'googleai.PARAMS.max_tokens'],
-      description: 'Text generation: `generationConfig.maxOutputTokens`; also the completion part of the token estimate (256 when unset).',
-    },
+    ...geminiGenerationOptions('googleai'),
     {
       key: 'dimension',
       type: { kind: 'int', min: 1 },

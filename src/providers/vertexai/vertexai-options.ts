@@ -1,5 +1,6 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
 import { EMBEDDING_TASK_TYPES } from '../google/embedding-task-types.js';
+import { geminiGenerationOptions } from '../google/gemini-options.js';
 import { MODEL_TASKS } from '../model-tasks.js';
 
 /** Text embeddings `:predict` takes at most 250 instances (wire-formats §7.2). */
@@ -55,42 +56,7 @@ export const VERTEX_AI_SPEC: ConfigSpec = Object.freeze({
       type: { kind: 'string' },
       description: "Confluent: name of a CONNECTION (`'type' = 'vertexai'`) whose `endpoint` and `service-key` the catalog merges into the model's options.",
     },
-    {
-      key: 'system-prompt',
-      type: { kind: 'string' },
-      aliases: ['systemPrompt', 'system_prompt', 'vertexai.system_prompt'],
-      description: 'Gemini: sent as `systemInstruction`. Unset: none.',
-    },
-    {
-      key: 'temperature',
-      type: { kind: 'double', min: 0, max: 2 },
-      aliases: ['vertexai.PARAMS.temperature'],
-      description: 'Gemini: `generationConfig.temperature`, 0..2.',
-    },
-    {
-      key: 'top-p',
-      type: { kind: 'double', min: 0, max: 1 },
-      aliases: ['topP', 'top_p', 'vertexai.PARAMS.top_p'],
-      description: 'Gemini: `generationConfig.topP`, 0..1.',
-    },
-    {
-      key: 'top-k',
-      type: { kind: 'int', min: 1 },
-      aliases: ['topK', 'top_k', 'vertexai.PARAMS.top_k'],
-      description: 'Gemini: `generationConfig.topK`.',
-    },
-    {
-      key: 'stop',
-      type: { kind: 'string' },
-      aliases: ['vertexai.PARAMS.stop'],
-      description: 'Gemini: stop sequences, comma-separated, at most 5 (`generationConfig.stopSequences`).',
-    },
-    {
-      key: 'max-tokens',
-      type: { kind: 'int', min: 1 },
-      aliases: ['maxTokens', 'max_tokens', 'maxOutputTokens', 'max-output-tokens', 'vertexai.PARAMS.max_tokens'],
-      description: 'Gemini: `generationConfig.maxOutputTokens`; also the completion part of the token estimate (256 when unset).',
-    },
+    ...geminiGenerationOptions('vertexai'),
     {
       key: 'dimension',
       type: { kind: 'int', min: 1 },
