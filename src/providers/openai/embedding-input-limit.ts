@@ -1,28 +1,16 @@
 import type { Logger } from '../../spi/logger.js';
-import { CHARS_PER_TOKEN } from '../token-estimate.js';
+import { estimateTokenizer } from '../context-window/estimate-tokenizer.js';
 
 /**
  * Flink's Qwen provider documents `max-tokens` of an embedding model as the "maximum number of
  * tokens processed per line" (text-embedding-v4 takes 8,192). DashScope's OpenAI-compatible
  * embeddings have no body field for it, so the limit is applied before sending: a longer text
- * keeps its head (Flink's default overflow action, `truncated-tail`).
- *
- * Without the model's tokenizer the count is an estimate that errs towards cutting: an ASCII
- * character is 1/CHARS_PER_TOKEN of a token (English runs about four characters a token), any
- * other character (CJK, accented letters) a whole token, as Qwen's and OpenAI's BPE vocabularies
- * give CJK text at most about one token a character.
+ * keeps its head (Flink's default overflow action, `truncated-tail`), counted by the same
+ * estimate as `max-context-size` for models without a known vocabulary (estimate-tokenizer.ts),
+ * which errs towards cutting.
  */
 export function truncateToTokens(text: string, maxTokens: number): string {
-  // Cheap exit for the common case: even at a token a character the text fits.
-  if (text.length <= maxTokens) return text;
-  let cost = 0;
-  let end = 0;
-  for (const ch of text) {
-    cost += ch.charCodeAt(0) < 0x80 ? 1 / CHARS_PER_TOKEN : 1;
-    if (cost > maxTokens) return text.slice(0, end);
-    end += ch.length;
-  }
-  return text;
+  return estimateTokenizer.fitsWithoutCounting(text, maxTokens) ? text : estimateTokenizer.cut(text, maxTokens, 'start');
 }
 
 /**
