@@ -367,13 +367,17 @@ describe('kafka source', () => {
       }
       expect(s.stats.deadLettered).toBe(2);
 
+      // The writer's acks are in; the topic the writer auto-created may still be settling on the
+      // broker, so read once its end offset shows both records (a fresh reader group then joins
+      // and fetches, which a loaded machine can make slow: hence the longer wait below).
+      await eventually(async () => (await admin.fetchTopicOffsets(dlq)).reduce((n, p) => n + Number(p.high), 0) === 2, 15_000, 'the dead-letter end offset');
       const consumer = kafka.consumer({ groupId: uniqueTopic('dlq-reader') });
       const seen: Array<{ key: Buffer | null; value: Buffer | null; timestamp: string; headers: Record<string, unknown> }> = [];
       await consumer.connect();
       try {
         await consumer.subscribe({ topics: [dlq], fromBeginning: true });
         await consumer.run({ eachMessage: async ({ message }) => { seen.push({ key: message.key, value: message.value, timestamp: message.timestamp, headers: message.headers ?? {} }); } });
-        await eventually(() => seen.length === 2, 15_000, 'two dead-letter records');
+        await eventually(() => seen.length === 2, 30_000, 'two dead-letter records');
       } finally {
         await consumer.disconnect();
       }
@@ -403,7 +407,7 @@ describe('kafka source', () => {
       expect(predicted!.value?.toString()).toBe('{"id":2}');
       const meta = await admin.fetchTopicMetadata({ topics: [dlq] });
       expect(meta.topics[0]!.partitions).toHaveLength(1);
-    });
+    }, 60_000);
 
     it("with context headers off writes only the original record", async () => {
       const topic = uniqueTopic('src-dlq-plain');
