@@ -1,5 +1,6 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
 import { MODEL_TASKS } from '../model-tasks.js';
+import { openAIChatFormatOptions } from '../tabular/openai-chat-options.js';
 import { TABULAR_FORMAT_NAMES } from '../tabular/tabular-formats.js';
 
 /** Confluent's default input format for Azure ML. */
@@ -81,35 +82,6 @@ export const AZUREML_SPEC: ConfigSpec = Object.freeze({
       aliases: ['model_version', 'azureml.model_version'],
       description: 'OPENAI-CHAT: sent as `model` (serverless endpoints serve one model and ignore it). Unset: not sent.',
     },
-    {
-      key: 'system-prompt',
-      type: { kind: 'string' },
-      aliases: ['systemPrompt', 'system_prompt', 'azureml.system_prompt'],
-      description: 'OPENAI-CHAT: the system message. Unset: none.',
-    },
-    {
-      key: 'temperature',
-      type: { kind: 'double', min: 0, max: 2 },
-      aliases: ['azureml.PARAMS.temperature'],
-      description: 'OPENAI-CHAT: sampling temperature.',
-    },
-    {
-      key: 'top-p',
-      type: { kind: 'double', min: 0, max: 1 },
-      aliases: ['topP', 'top_p', 'azureml.PARAMS.top_p'],
-      description: 'OPENAI-CHAT: nucleus sampling probability mass.',
-    },
-    {
-      key: 'stop',
-      type: { kind: 'string' },
-      aliases: ['azureml.PARAMS.stop'],
-      description: 'OPENAI-CHAT: stop sequences, comma-separated.',
-    },
-    {
-      key: 'max-tokens',
-      type: { kind: 'int', min: 1 },
-      aliases: ['maxTokens', 'max_tokens', 'azureml.PARAMS.max_tokens'],
-      description: 'OPENAI-CHAT: completion token limit.',
-    },
+    ...openAIChatFormatOptions('azureml'),
   ]),
 });

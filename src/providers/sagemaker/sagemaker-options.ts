@@ -1,6 +1,7 @@
 import type { ConfigSpec, OptionSpec } from '../../spi/config-spec.js';
 import { awsCredentialOptions } from '../aws/aws-credential-options.js';
 import { MODEL_TASKS } from '../model-tasks.js';
+import { openAIChatFormatOptions } from '../tabular/openai-chat-options.js';
 import { TABULAR_FORMAT_NAMES } from '../tabular/tabular-formats.js';
 
 /** Confluent's default input format for SageMaker. */
@@ -137,35 +138,6 @@ export const SAGEMAKER_SPEC: ConfigSpec = Object.freeze({
         'Rows per InvokeEndpoint request for formats that carry several (CSV lines, TF-SERVING instances, TRITON tensors, the DataFrame and ' +
         'tensor formats); a request stays under 6 MB. 1 (the default) sends each row alone, as Confluent does.',
     },
-    {
-      key: 'system-prompt',
-      type: { kind: 'string' },
-      aliases: ['systemPrompt', 'system_prompt', 'sagemaker.system_prompt'],
-      description: 'OPENAI-CHAT: the system message. Unset: none.',
-    },
-    {
-      key: 'temperature',
-      type: { kind: 'double', min: 0, max: 2 },
-      aliases: ['sagemaker.PARAMS.temperature'],
-      description: 'OPENAI-CHAT: sampling temperature.',
-    },
-    {
-      key: 'top-p',
-      type: { kind: 'double', min: 0, max: 1 },
-      aliases: ['topP', 'top_p', 'sagemaker.PARAMS.top_p'],
-      description: 'OPENAI-CHAT: nucleus sampling probability mass.',
-    },
-    {
-      key: 'stop',
-      type: { kind: 'string' },
-      aliases: ['sagemaker.PARAMS.stop'],
-      description: 'OPENAI-CHAT: stop sequences, comma-separated.',
-    },
-    {
-      key: 'max-tokens',
-      type: { kind: 'int', min: 1 },
-      aliases: ['maxTokens', 'max_tokens', 'sagemaker.PARAMS.max_tokens'],
-      description: 'OPENAI-CHAT: completion token limit.',
-    },
+    ...openAIChatFormatOptions('sagemaker'),
   ]),
 });
