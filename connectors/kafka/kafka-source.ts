@@ -7,8 +7,9 @@ import { DeadLetterWriter } from './dead-letter-writer.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
 import type { KafkaTableOptions } from './kafka-table-options.js';
 import { kafkajsLogCreator } from './kafkajs-log-creator.js';
+import { CommitLoop } from './commit-loop.js';
 import { OffsetCheckpointer, type PartitionCheckpoint } from './offset-checkpointer.js';
-import { OffsetCommitter } from './offset-committer.js';
+import type { OffsetCommits } from './offset-commits.js';
 import { PartitionProgressTracker } from './partition-progress.js';
 import { RecordDecodeError, type ConsumedMessage, type RecordDecoder } from './record-codec.js';
 import { FormatUnavailableError, isPromise, type MaybePromise } from '../../src/spi/format.js';
@@ -72,11 +73,12 @@ export class KafkaSource implements Source {
   readonly #cfg: KafkaSourceConfig;
   readonly #log: Logger;
   readonly #kafka: Kafka;
-  readonly #checkpointer: OffsetCheckpointer;
-  readonly #committer: OffsetCommitter;
+  readonly #checkpointer = new OffsetCheckpointer();
+  /** At-least-once (a CommitLoop) unless the sink asked for exactly-once before run(). */
+  #commits: OffsetCommits | undefined;
   readonly #positioner: StartupPositioner | undefined;
   readonly #deadLetters: DeadLetterWriter | undefined;
-  /** Exactly-once: the sink commits the offsets in its transactions; the committer stays idle. */
+  /** Exactly-once: the sink commits the offsets in its transactions. */
   #txn: TransactionalOffsets | undefined;
   readonly errorTolerance: ErrorTolerance;
   readonly #stop = new AbortController();
@@ -106,8 +108,6 @@ export class KafkaSource implements Source {
     this.#cfg = cfg;
     this.#log = cfg.log;
     this.#kafka = new Kafka({ ...cfg.client.kafka, logLevel: logLevel.INFO, logCreator: kafkajsLogCreator(cfg.log) });
-    this.#checkpointer = new OffsetCheckpointer(() => (this.#txn ? this.#txn.progressed() : this.#committer.request()));
-    this.#committer = new OffsetCommitter(this.#checkpointer, cfg.log);
     this.#positioner = StartupPositioner.needed(cfg.options) ? new StartupPositioner(() => this.#adminClient(), cfg.options) : undefined;
     this.errorTolerance = cfg.options.errorTolerance;
     const dlq = cfg.options.deadLetter;
@@ -132,14 +132,15 @@ export class KafkaSource implements Source {
       tombstones: this.#tombstones,
       deadLettered: this.#deadLetters?.written ?? 0,
       staleAcks: this.#checkpointer.staleAcks,
-      commits: this.#txn?.commits ?? this.#committer.commits,
-      commitFailures: this.#committer.failures,
+      commits: this.#commits?.commits ?? 0,
+      commitFailures: this.#commits?.failures ?? 0,
     };
   }
 
   async run(ctx: SourceContext): Promise<void> {
     if (this.#state !== 'created') throw new KafkaConnectorError('PD4305', `kafka source '${this.#cfg.table}': run() called while ${this.#state}`);
     this.#state = 'running';
+    this.#commits = this.#txn ?? new CommitLoop(this.#checkpointer, this.#log);
     // Exactly-once: a commit that waits for a consistent cut holds reading like a full window.
     this.#ctx = this.#txn ? { ...ctx, flow: this.#txn.flow(ctx.flow) } : ctx;
     const settled = new Promise<void>((resolve, reject) => (this.#settle = { resolve, reject }));
@@ -214,7 +215,7 @@ export class KafkaSource implements Source {
   #listen(consumer: Consumer): void {
     const { events } = consumer;
     // Synchronous, and emitted by kafkajs right after the new generation's assignment: the
-    // epoch changes before any fetch of the new generation (see OffsetCommitter).
+    // epoch changes before any fetch of the new generation (see CommitLoop).
     consumer.on(events.GROUP_JOIN, (e) => {
       const assignment = Object.entries(e.payload.memberAssignment).flatMap(([topic, partitions]) =>
         (partitions ?? []).map((partition) => ({ topic, partition })),
@@ -230,10 +231,7 @@ export class KafkaSource implements Source {
       if (this.#stop.signal.aborted || this.#flowPause) this.#pauseTopics();
     });
     // The outgoing generation can still commit while the group prepares the rebalance.
-    consumer.on(events.REBALANCING, () => {
-      if (this.#txn) void this.#txn.end('rebalance');
-      else this.#committer.request();
-    });
+    consumer.on(events.REBALANCING, () => this.#commits!.rebalancing());
     consumer.on(events.CRASH, (e) => {
       const { error, restart } = e.payload;
       // kafkajs has already left the group: nothing of this member may be committed any more.
@@ -273,7 +271,7 @@ export class KafkaSource implements Source {
       // Cannot happen while GROUP_JOIN precedes every fetch; if it does, let kafkajs retry and rejoin.
       throw new Error(`kafka source: batch of ${batch.topic}[${batch.partition}] is outside the assignment of epoch ${epoch}`);
     }
-    this.#committer.setCommitFn(epoch, p.commitOffsetsIfNecessary);
+    this.#commits!.reading(epoch, p.commitOffsetsIfNecessary);
     this.#progress.observeEnd(batch.topic, batch.partition, batch.highWatermark);
     if (this.#stop.signal.aborted) {
       this.#pauseTopics();
@@ -294,8 +292,7 @@ export class KafkaSource implements Source {
       // next batches of the epoch must still be read.
       if (isRebalancing(beat.error)) this.#rebalanceSeen = epoch;
       this.#log.info({ err: (beat.error as Error).message }, 'kafka source: the group is rebalancing; committing acked progress before rejoining');
-      if (this.#txn) await this.#txn.end('rebalance');
-      else await this.#committer.flush();
+      await this.#commits!.beforeRejoin();
       throw beat.error;
     }
     if (ctx.flow.full && !this.#stop.signal.aborted) void this.#pauseForFlow();
@@ -542,16 +539,10 @@ export class KafkaSource implements Source {
         // kafkajs misbehaves when disconnected while still joining (#1639): let the start finish
         // first, within one request timeout (a broker that does not answer must not hang close()).
         await withTimeout(this.#starting, this.#cfg.client.kafka.requestTimeout ?? 30_000);
-        if (this.#txn) {
-          await this.#txn.end('close');
-          this.#log.info({ ...this.stats }, 'kafka source: the last transaction ended');
-        } else {
-          const complete = await this.#committer.flush();
-          this.#log.info({ complete, ...this.stats }, 'kafka source: final commit done');
-        }
+        const complete = await this.#commits!.final();
+        this.#log.info({ complete, ...this.stats }, 'kafka source: final commit done');
       }
     } finally {
-      this.#committer.close();
       this.#cfg.formats.abort();
       await this.#cfg.decoder.close().catch((err: unknown) => this.#log.warn({ err }, 'kafka source: closing the formats failed'));
       // After the final commit: every dead-letter write that was acked has been committed.

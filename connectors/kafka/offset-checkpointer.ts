@@ -165,12 +165,15 @@ export class PartitionCheckpoint implements TopicPartition {
 export class OffsetCheckpointer {
   #epoch = 0;
   #partitions = new Map<string, PartitionCheckpoint>();
-  readonly #onProgress: () => void;
+  #onProgress: () => void = () => {};
   /** Acks that arrived for records of an older epoch and were dropped. */
   staleAcks = 0;
 
-  /** `onProgress` runs when an ack moved the commit position of a partition we own. */
-  constructor(onProgress: () => void = () => {}) {
+  /**
+   * Whoever commits this progress (the commit loop, or exactly-once's transactions) observes it:
+   * `onProgress` runs when an ack moved the commit position of a partition we own.
+   */
+  observe(onProgress: () => void): void {
     this.#onProgress = onProgress;
   }
 

@@ -1,5 +1,6 @@
 import type { FlowControl, ProgressCut, TransactionalProgress, TransactionHooks } from '../../src/spi/source.js';
 import type { OffsetCheckpointer } from './offset-checkpointer.js';
+import type { OffsetCommits } from './offset-commits.js';
 
 /**
  * The Kafka source's side of exactly-once: instead of committing offsets itself, the source
@@ -11,7 +12,7 @@ import type { OffsetCheckpointer } from './offset-checkpointer.js';
  * the model, or ALLOW_UNORDERED output), the source holds reading through flow() until the
  * records in flight settle and a cut exists: a bounded wait, never a commit that could repeat rows.
  */
-export class TransactionalOffsets implements TransactionalProgress {
+export class TransactionalOffsets implements TransactionalProgress, OffsetCommits {
   readonly #checkpointer: OffsetCheckpointer;
   readonly #group: string;
   readonly #fail: (err: Error) => void;
@@ -20,12 +21,31 @@ export class TransactionalOffsets implements TransactionalProgress {
   /** Set once a cut must never be offered again (the partitions moved with records uncommitted). */
   #poisoned = false;
   commits = 0;
+  /** A failed transaction aborts and restarts the source; it is counted by the sink (PD4311). */
+  readonly failures = 0;
 
   /** `fail` fails the source, so that the job restarts from the committed offsets. */
   constructor(checkpointer: OffsetCheckpointer, group: string, fail: (err: Error) => void) {
     this.#checkpointer = checkpointer;
     this.#group = group;
     this.#fail = fail;
+    checkpointer.observe(() => this.progressed());
+  }
+
+  /** Offsets go into the sink's transactions, never through a batch's commit function. */
+  reading(): void {}
+
+  rebalancing(): void {
+    void this.end('rebalance');
+  }
+
+  beforeRejoin(): Promise<void> {
+    return this.end('rebalance');
+  }
+
+  async final(): Promise<boolean> {
+    await this.end('close');
+    return this.#checkpointer.pending().length === 0;
   }
 
   owner(): string | undefined {

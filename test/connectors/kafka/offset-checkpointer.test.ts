@@ -94,7 +94,8 @@ describe('PartitionCheckpoint', () => {
 describe('OffsetCheckpointer', () => {
   it('offers the committable offsets of the current assignment and reports progress', () => {
     let progress = 0;
-    const ck = new OffsetCheckpointer(() => progress++);
+    const ck = new OffsetCheckpointer();
+    ck.observe(() => progress++);
     ck.assign([{ topic: 'a', partition: 0 }, { topic: 'a', partition: 1 }]);
     const p0 = ck.partition('a', 0)!;
     const p1 = ck.partition('a', 1)!;
@@ -122,7 +123,8 @@ describe('OffsetCheckpointer', () => {
 
   it('drops acks of an older epoch, even for a partition assigned again', () => {
     let progress = 0;
-    const ck = new OffsetCheckpointer(() => progress++);
+    const ck = new OffsetCheckpointer();
+    ck.observe(() => progress++);
     const e1 = ck.assign([{ topic: 'a', partition: 0 }, { topic: 'a', partition: 1 }]);
     const old0 = ck.track(ck.partition('a', 0)!, 0);
     const old1 = ck.track(ck.partition('a', 1)!, 0);
