@@ -2,7 +2,7 @@
  * The stable codes this connector raises; each is listed in src/errors/connector-error-codes.ts
  * (connectors import only from src/spi, so a test keeps the two in step).
  */
-export type KafkaErrorCode = 'PD4301' | 'PD4302' | 'PD4303' | 'PD4304' | 'PD4305' | 'PD4306' | 'PD4307' | 'PD4308' | 'PD4309' | 'PD4310' | 'PD4311' | 'PD4312' | 'PD4313';
+export type KafkaErrorCode = 'PD4301' | 'PD4302' | 'PD4303' | 'PD4304' | 'PD4305' | 'PD4306' | 'PD4307' | 'PD4308' | 'PD4309' | 'PD4310' | 'PD4311' | 'PD4312' | 'PD4313' | 'PD4314';
 
 /** An error of the Kafka connector: a stable `code` plus a message that never holds credentials. */
 export class KafkaConnectorError extends Error {

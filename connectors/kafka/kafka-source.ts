@@ -232,6 +232,19 @@ export class KafkaSource implements Source {
     });
     // The outgoing generation can still commit while the group prepares the rebalance.
     consumer.on(events.REBALANCING, () => this.#commits!.rebalancing());
+    // kafkajs' group leader assigns only the topics it subscribes to, round-robin over every member:
+    // a member of the same group reading other topics gets partitions nobody reads, and its own
+    // topics none. Never a silent stall: fail loudly with the way out.
+    consumer.on(events.RECEIVED_UNSUBSCRIBED_TOPICS, (e) => {
+      const { groupId, topicsNotSubscribed } = e.payload;
+      this.#fail(
+        new KafkaConnectorError(
+          'PD4314',
+          `kafka source '${this.#cfg.table}': consumer group '${groupId}' has a member reading other topics (${topicsNotSubscribed.join(', ')}); ` +
+            "the group's leader assigns only its own topics, so partitions would go unread: give each source reading different topics its own 'properties.group.id'",
+        ),
+      );
+    });
     consumer.on(events.CRASH, (e) => {
       const { error, restart } = e.payload;
       // kafkajs has already left the group: nothing of this member may be committed any more.

@@ -436,6 +436,27 @@ describe('kafka source', () => {
     });
   });
 
+  it('fails loudly (PD4314) when its group is shared with a member reading other topics, instead of leaving partitions unread', async () => {
+    const topicA = uniqueTopic('shared-group-a');
+    const topicB = uniqueTopic('shared-group-b');
+    const group = uniqueTopic('g-shared');
+    await Promise.all([createTopic(admin, topicA, 4), createTopic(admin, topicB, 4)]);
+    await Promise.all([produce(topicA, 8), produce(topicB, 8)]);
+    const a = new SourceHarness(source(topicA, group));
+    await a.waitFor(8); // a leads the group alone first
+    const b = new SourceHarness(source(topicB, group));
+    try {
+      // The leader assigns topicA's partitions to both members: b is handed topics it does not read.
+      const failure = await Promise.race([b.run.then(() => undefined, (err: unknown) => err), sleep(30_000).then(() => 'timeout')]);
+      expect(failure).toBeInstanceOf(KafkaConnectorError);
+      expect((failure as KafkaConnectorError).code).toBe('PD4314');
+      expect((failure as Error).message).toContain(topicA);
+      expect((failure as Error).message).toContain("'properties.group.id'");
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   it('close() is idempotent and run() refuses a second start', async () => {
     const topic = uniqueTopic('src-close');
     await createTopic(admin, topic, 1);
