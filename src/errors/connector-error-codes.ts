@@ -13,6 +13,7 @@ export const CONNECTOR_ERROR_CODES = {
   PD4311: "exactly-once: a Kafka transaction failed (or ended without a consistent cut of the source offsets) and was aborted; the job restarts from the offsets committed with the last transaction",
   PD4312: "exactly-once: the Kafka sink's source cannot commit its offsets in the sink's transaction (exactly-once needs a Kafka source)",
   PD4313: 'exactly-once: the partitions were reassigned while records read from them were not committed yet; the pipeline restarts from the committed offsets so none is written twice',
+  PD4314: "a consumer group is shared with a member reading other topics (another job, another INSERT of a statement set, another application): kafkajs' group leader assigns only its own topics, so partitions would go unread; give each source reading different topics its own `properties.group.id`",
   PD4321: 'avro / avro-confluent: invalid format options or schema (unparsable avro-confluent.schema, a column type Avro cannot carry, no subject for writing)',
   PD4322: 'avro-confluent: a record is not in the Confluent wire format, names a schema id the registry does not know, or has a writer schema the table cannot read',
   PD4323: 'avro-confluent: the registry refused the schema under the subject (incompatible with the versions there, or invalid)',
