@@ -1,14 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopic, testBrokers, testKafka, uniqueTopic } from '../broker/kafka-test-helpers.js';
-import { OpenAIEmulator } from '../emulators/openai-emulator.js';
+import { createTopic, testBrokers, uniqueTopic } from '../broker/kafka-test-helpers.js';
 import { startLocalRegistry, type RunningRegistry } from '../registry/local-registry.js';
 import { resolveRegistryJar } from '../registry/registry-build.js';
-import { spawnDaemon, type DaemonProcess } from './support/daemon-process.js';
+import { kafkaDaemonSuite } from './support/kafka-daemon-suite.js';
 import { readTopics, type ReadMessage } from './support/topics.js';
 
 /**
@@ -64,31 +61,15 @@ FROM ML_PREDICT(TABLE questions, MODEL labeler, DESCRIPTOR(text), MAP['max-concu
 }
 
 describe.skipIf(!registryUrl)('avro-confluent with a real schema registry, end to end', () => {
-  const kafka = testKafka();
-  let admin: Admin;
-  let emulator: OpenAIEmulator;
-  let dir: string;
-  const running: DaemonProcess[] = [];
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    emulator = await OpenAIEmulator.start({ apiKeys: ['sk-avro'], latencyMs: 2, respond: (req) => `label-${req.user}` });
-    dir = await mkdtemp(join(tmpdir(), 'predictd-avro-'));
-  });
-  afterAll(async () => {
-    for (const p of running) p.child.kill('SIGKILL');
-    await emulator?.close();
-    await admin?.disconnect();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const suite = kafkaDaemonSuite('avro', { apiKeys: ['sk-avro'], latencyMs: 2, respond: (req) => `label-${req.user}` });
+  const { kafka } = suite;
 
   async function setUp(name: string, registry: string) {
     const t = { input: uniqueTopic(`${name}-in`), output: uniqueTopic(`${name}-out`), dlq: uniqueTopic(`${name}-dlq`), group: uniqueTopic(`${name}-group`) };
-    for (const topic of [t.input, t.output, t.dlq]) await createTopic(admin, topic, topic === t.input ? 2 : 1);
-    const jobs = join(dir, name);
+    for (const topic of [t.input, t.output, t.dlq]) await createTopic(suite.admin, topic, topic === t.input ? 2 : 1);
+    const jobs = join(suite.dir, name);
     await mkdir(jobs);
-    await writeFile(join(jobs, `${name}.sql`), jobSql(t, registry, emulator.origin));
+    await writeFile(join(jobs, `${name}.sql`), jobSql(t, registry, suite.emulator.origin));
     return { ...t, jobs };
   }
 
@@ -122,8 +103,7 @@ describe.skipIf(!registryUrl)('avro-confluent with a real schema registry, end t
     ];
     await produce(t.input, [...good.slice(0, 30), ...poison, ...good.slice(30)]);
 
-    const daemon = spawnDaemon(t.jobs, join(dir, 'avro.log'));
-    running.push(daemon);
+    const daemon = suite.daemon(t.jobs, 'avro.log');
     const got = await readTopics(kafka, [t.output, t.dlq], (g) => g.get(t.output)!.length >= ids.length && g.get(t.dlq)!.length >= poison.length, 120_000);
 
     const out = got.get(t.output)!;
@@ -175,8 +155,7 @@ describe.skipIf(!registryUrl)('avro-confluent with a real schema registry, end t
       // Encoded now, produced while the registry is down: predictd must fetch this new id then.
       const v2 = await questions(registry, t.input, QUESTION_V2, during);
 
-      const daemon = spawnDaemon(t.jobs, join(dir, 'avrorestart.log'));
-      running.push(daemon);
+      const daemon = suite.daemon(t.jobs, 'avrorestart.log');
       await readTopics(kafka, [t.output], (g) => g.get(t.output)!.length >= before.length, 120_000);
 
       await own.halt();
@@ -186,7 +165,7 @@ describe.skipIf(!registryUrl)('avro-confluent with a real schema registry, end t
       const meanwhile = await readTopics(kafka, [t.output, t.dlq], () => false, 3_000).catch((err: Error) => err);
       expect(String(meanwhile)).toMatch(new RegExp(`${before.length}, 0 messages so far`));
       // ... because predictd could not fetch the new writer schema, and said so (PD4310), not because it saw nothing.
-      expect(await readFile(join(dir, 'avrorestart.log'), 'utf8')).toMatch(/PD4310.*a format service is unavailable|a format service is unavailable.*PD4310/);
+      expect(await readFile(join(suite.dir, 'avrorestart.log'), 'utf8')).toMatch(/PD4310.*a format service is unavailable|a format service is unavailable.*PD4310/);
 
       await own.restart();
       const got = await readTopics(kafka, [t.output, t.dlq], (g) => g.get(t.output)!.length >= before.length + during.length, 120_000);

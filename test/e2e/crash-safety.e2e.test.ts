@@ -1,11 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin } from 'kafkajs';
-import { OpenAIEmulator } from '../emulators/openai-emulator.js';
-import { createTopic, testBrokers, testKafka, uniqueTopic } from '../broker/kafka-test-helpers.js';
-import { spawnDaemon, type DaemonProcess } from './support/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import { createTopic, testBrokers, uniqueTopic } from '../broker/kafka-test-helpers.js';
+import { kafkaDaemonSuite } from './support/kafka-daemon-suite.js';
 import { readTopic } from './support/topics.js';
 
 const RECORDS = 5000;
@@ -17,47 +14,23 @@ const WINDOW = 2 * MAX_CONCURRENT;
 // kill -9 in the middle of a stream, start again: nothing is lost, and what is written twice is
 // bounded by the in-flight window, because offsets are committed as soon as the sink wrote.
 describe('crash safety', () => {
-  const kafka = testKafka();
-  let admin: Admin;
-  let emulator: OpenAIEmulator;
-  let dir: string;
-  const running: DaemonProcess[] = [];
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    emulator = await OpenAIEmulator.start({ apiKeys: ['sk-crash'], latencyMs: 20, respond: (req) => `label-${req.user}` });
-    dir = await mkdtemp(join(tmpdir(), 'predictd-crash-'));
-  });
-  afterAll(async () => {
-    for (const p of running) p.child.kill('SIGKILL');
-    await emulator.close();
-    await admin.disconnect();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = kafkaDaemonSuite('crash', { apiKeys: ['sk-crash'], latencyMs: 20, respond: (req) => `label-${req.user}` });
+  const { kafka } = suite;
 
   it('loses no record across kill -9 and duplicates at most the in-flight window per partition', async () => {
     const input = uniqueTopic('crash-in');
     const output = uniqueTopic('crash-out');
-    await createTopic(admin, input, PARTITIONS);
-    await createTopic(admin, output, 1);
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let start = 0; start < RECORDS; start += 1000) {
-      await producer.send({
-        topic: input,
-        messages: Array.from({ length: 1000 }, (_, k) => ({ key: String(start + k), value: JSON.stringify({ id: start + k, text: `t${start + k}` }) })),
-      });
-    }
-    await producer.disconnect();
+    await createTopic(suite.admin, input, PARTITIONS);
+    await createTopic(suite.admin, output, 1);
+    await suite.produce(input, RECORDS, (i) => ({ key: String(i), value: JSON.stringify({ id: i, text: `t${i}` }) }));
 
-    const jobs = join(dir, 'jobs');
-    await import('node:fs/promises').then((fs) => fs.mkdir(jobs));
+    const jobs = join(suite.dir, 'jobs');
+    await mkdir(jobs);
     await writeFile(
       join(jobs, 'crash.sql'),
       `
 CREATE MODEL labeler INPUT (text STRING) OUTPUT (label STRING) WITH (
-  'provider' = 'openai', 'endpoint' = '${emulator.origin}/v1/chat/completions', 'api-key' = '\${CRASH_KEY}', 'model' = 'gpt-4o-mini');
+  'provider' = 'openai', 'endpoint' = '${suite.emulator.origin}/v1/chat/completions', 'api-key' = '\${CRASH_KEY}', 'model' = 'gpt-4o-mini');
 CREATE TABLE src (id BIGINT, text STRING, part INT METADATA FROM 'partition' VIRTUAL) WITH (
   'connector' = 'kafka', 'topic' = '${input}', 'properties.bootstrap.servers' = '${testBrokers()}',
   'properties.group.id' = 'crash-group', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json',
@@ -70,15 +43,13 @@ FROM ML_PREDICT(TABLE src, MODEL labeler, DESCRIPTOR(text), MAP['max-concurrent-
 `,
     );
     const env = { CRASH_KEY: 'sk-crash' };
-    const first = spawnDaemon(jobs, join(dir, 'first.log'), env);
-    running.push(first);
+    const first = suite.daemon(jobs, 'first.log', env);
     // Let it get well into the stream, then kill it without warning.
     await readTopic(kafka, output, (got) => got.length >= 1000, 90_000);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
 
-    const second = spawnDaemon(jobs, join(dir, 'second.log'), env);
-    running.push(second);
+    const second = suite.daemon(jobs, 'second.log', env);
     const out = await readTopic(kafka, output, (got) => new Set(got.map((m) => (JSON.parse(m.value) as { id: number }).id)).size >= RECORDS, 120_000);
 
     const rows = out.map((m) => JSON.parse(m.value) as { id: number; part: number; label: string });
@@ -95,7 +66,7 @@ FROM ML_PREDICT(TABLE src, MODEL labeler, DESCRIPTOR(text), MAP['max-concurrent-
     // A graceful stop: SIGTERM drains, commits and exits 0.
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
-    const committed = await admin.fetchOffsets({ groupId: 'crash-group', topics: [input] });
+    const committed = await suite.admin.fetchOffsets({ groupId: 'crash-group', topics: [input] });
     const total = committed[0]!.partitions.reduce((n, p) => n + Number(p.offset), 0);
     expect(total).toBe(RECORDS);
   }, 300_000);

@@ -1,11 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin } from 'kafkajs';
-import { OpenAIEmulator } from '../emulators/openai-emulator.js';
-import { createTopic, testBrokers, testKafka, uniqueTopic } from '../broker/kafka-test-helpers.js';
-import { spawnDaemon, type DaemonProcess } from './support/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import { createTopic, testBrokers, uniqueTopic } from '../broker/kafka-test-helpers.js';
+import { kafkaDaemonSuite } from './support/kafka-daemon-suite.js';
 import { readTopics, type ReadMessage } from './support/topics.js';
 
 /**
@@ -37,54 +34,32 @@ function valueOf(id: number): Buffer {
 }
 
 describe('dead-letter topic, end to end', () => {
-  const kafka = testKafka();
-  let admin: Admin;
-  let emulator: OpenAIEmulator;
-  let dir: string;
-  const running: DaemonProcess[] = [];
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    emulator = await OpenAIEmulator.start({
-      apiKeys: ['sk-dlq'],
-      latencyMs: 5,
-      respond: (req) => `label-${req.user}`,
-      failFor: (user) => (user.startsWith('poison-') ? { status: 400 } : undefined),
-    });
-    dir = await mkdtemp(join(tmpdir(), 'predictd-dlq-'));
+  const suite = kafkaDaemonSuite('dlq', {
+    apiKeys: ['sk-dlq'],
+    latencyMs: 5,
+    respond: (req) => `label-${req.user}`,
+    failFor: (user) => (user.startsWith('poison-') ? { status: 400 } : undefined),
   });
-  afterAll(async () => {
-    for (const p of running) p.child.kill('SIGKILL');
-    await emulator.close();
-    await admin.disconnect();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { kafka } = suite;
 
   async function setUp(name: string, records: number, partitions: number) {
     const input = uniqueTopic(`${name}-in`);
     const output = uniqueTopic(`${name}-out`);
     const dlq = uniqueTopic(`${name}-dlq`);
     const group = uniqueTopic(`${name}-group`);
-    await createTopic(admin, input, partitions);
-    await createTopic(admin, output, 1);
+    await createTopic(suite.admin, input, partitions);
+    await createTopic(suite.admin, output, 1);
     // The reader subscribes before the first poison record; the source's own creation of a missing
     // dead-letter topic is covered by the Kafka source tests.
-    await createTopic(admin, dlq, 1);
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let start = 0; start < records; start += 500) {
-      const ids = Array.from({ length: Math.min(500, records - start) }, (_, k) => start + k);
-      await producer.send({ topic: input, messages: ids.map((id) => ({ key: String(id), value: valueOf(id), headers: { 'x-origin': `producer-${id}` } })) });
-    }
-    await producer.disconnect();
-    const jobs = join(dir, name);
+    await createTopic(suite.admin, dlq, 1);
+    await suite.produce(input, records, (id) => ({ key: String(id), value: valueOf(id), headers: { 'x-origin': `producer-${id}` } }), 500);
+    const jobs = join(suite.dir, name);
     await mkdir(jobs);
     await writeFile(
       join(jobs, `${name}.sql`),
       `
 CREATE MODEL labeler INPUT (text STRING) OUTPUT (label STRING) WITH (
-  'provider' = 'openai', 'endpoint' = '${emulator.origin}/v1/chat/completions', 'api-key' = '\${DLQ_KEY}', 'model' = 'gpt-4o-mini');
+  'provider' = 'openai', 'endpoint' = '${suite.emulator.origin}/v1/chat/completions', 'api-key' = '\${DLQ_KEY}', 'model' = 'gpt-4o-mini');
 CREATE TABLE src (id BIGINT, amount STRING, text STRING) WITH (
   'connector' = 'kafka', 'topic' = '${input}', 'properties.bootstrap.servers' = '${testBrokers()}',
   'properties.group.id' = '${group}', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json',
@@ -105,15 +80,14 @@ FROM ML_PREDICT(TABLE typed, MODEL labeler, DESCRIPTOR(text), MAP['max-concurren
   const dlqIds = (rows: readonly ReadMessage[]) => new Set(rows.map((r) => Number(r.key)));
 
   async function committedTotal(group: string, topic: string): Promise<number> {
-    const res = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const res = await suite.admin.fetchOffsets({ groupId: group, topics: [topic] });
     return res[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
   }
 
   it('routes poison records with their bytes and error headers, writes the good ones and commits past both', async () => {
     const RECORDS = 200;
     const t = await setUp('dlq', RECORDS, 2);
-    const daemon = spawnDaemon(t.jobs, join(dir, 'dlq.log'), { DLQ_KEY: 'sk-dlq' });
-    running.push(daemon);
+    const daemon = suite.daemon(t.jobs, 'dlq.log', { DLQ_KEY: 'sk-dlq' });
     const poison = ids(RECORDS).filter((id) => poisonOf(id) !== undefined);
     const good = ids(RECORDS).filter((id) => poisonOf(id) === undefined);
     const got = await readTopics(kafka, [t.output, t.dlq], (g) => g.get(t.output)!.length >= good.length && g.get(t.dlq)!.length >= poison.length, 120_000);
@@ -165,16 +139,14 @@ FROM ML_PREDICT(TABLE typed, MODEL labeler, DESCRIPTOR(text), MAP['max-concurren
     const RECORDS = 3000;
     const t = await setUp('dlqcrash', RECORDS, 3);
     const env = { DLQ_KEY: 'sk-dlq' };
-    const first = spawnDaemon(t.jobs, join(dir, 'dlqcrash-first.log'), env);
-    running.push(first);
+    const first = suite.daemon(t.jobs, 'dlqcrash-first.log', env);
     await readTopics(kafka, [t.output, t.dlq], (g) => g.get(t.output)!.length >= 300 && g.get(t.dlq)!.length >= 10, 120_000);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     // Killed mid-run: part of the input is not committed yet.
     expect(await committedTotal(t.group, t.input)).toBeLessThan(RECORDS);
 
-    const second = spawnDaemon(t.jobs, join(dir, 'dlqcrash-second.log'), env);
-    running.push(second);
+    const second = suite.daemon(t.jobs, 'dlqcrash-second.log', env);
     const all = (g: Map<string, ReadMessage[]>) => sinkIds(g.get(t.output)!).size + dlqIds(g.get(t.dlq)!).size >= RECORDS;
     const got = await readTopics(kafka, [t.output, t.dlq], all, 180_000);
     const seen = new Set([...sinkIds(got.get(t.output)!), ...dlqIds(got.get(t.dlq)!)]);

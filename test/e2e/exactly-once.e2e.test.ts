@@ -1,11 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin, Kafka } from 'kafkajs';
-import { OpenAIEmulator } from '../emulators/openai-emulator.js';
-import { createTopic, testBrokers, testKafka, uniqueTopic } from '../broker/kafka-test-helpers.js';
-import { spawnDaemon, type DaemonProcess } from './support/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
+import { createTopic, testBrokers, uniqueTopic } from '../broker/kafka-test-helpers.js';
+import { kafkaDaemonSuite } from './support/kafka-daemon-suite.js';
 
 const RECORDS = 10_000;
 const PARTITIONS = 4;
@@ -41,47 +39,23 @@ async function readIds(kafka: Kafka, topic: string, opts: { readUncommitted: boo
 // kill -9 three times in the middle of an exactly-once job: every id is visible exactly once to
 // read_committed readers, because output and input offsets commit in one Kafka transaction.
 describe('exactly-once Kafka -> Kafka', () => {
-  const kafka = testKafka();
-  let admin: Admin;
-  let emulator: OpenAIEmulator;
-  let dir: string;
-  const running: DaemonProcess[] = [];
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    emulator = await OpenAIEmulator.start({ apiKeys: ['sk-eos'], latencyMs: 5, respond: (req) => `label-${req.user}` });
-    dir = await mkdtemp(join(tmpdir(), 'predictd-eos-'));
-  });
-  afterAll(async () => {
-    for (const p of running) p.child.kill('SIGKILL');
-    await emulator.close();
-    await admin.disconnect();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = kafkaDaemonSuite('eos', { apiKeys: ['sk-eos'], latencyMs: 5, respond: (req) => `label-${req.user}` });
+  const { kafka } = suite;
 
   it('shows every id exactly once to a read_committed reader across three kill -9', async () => {
     const input = uniqueTopic('eos-in');
     const output = uniqueTopic('eos-out');
-    await createTopic(admin, input, PARTITIONS);
-    await createTopic(admin, output, 1);
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let start = 0; start < RECORDS; start += 2000) {
-      await producer.send({
-        topic: input,
-        messages: Array.from({ length: 2000 }, (_, k) => ({ key: String(start + k), value: JSON.stringify({ id: start + k, text: `t${start + k}` }) })),
-      });
-    }
-    await producer.disconnect();
+    await createTopic(suite.admin, input, PARTITIONS);
+    await createTopic(suite.admin, output, 1);
+    await suite.produce(input, RECORDS, (i) => ({ key: String(i), value: JSON.stringify({ id: i, text: `t${i}` }) }), 2000);
 
-    const jobs = join(dir, 'jobs');
+    const jobs = join(suite.dir, 'jobs');
     await mkdir(jobs);
     await writeFile(
       join(jobs, 'eos.sql'),
       `
 CREATE MODEL labeler INPUT (text STRING) OUTPUT (label STRING) WITH (
-  'provider' = 'openai', 'endpoint' = '${emulator.origin}/v1/chat/completions', 'api-key' = '\${EOS_KEY}', 'model' = 'gpt-4o-mini');
+  'provider' = 'openai', 'endpoint' = '${suite.emulator.origin}/v1/chat/completions', 'api-key' = '\${EOS_KEY}', 'model' = 'gpt-4o-mini');
 CREATE TABLE src (id BIGINT, text STRING) WITH (
   'connector' = 'kafka', 'topic' = '${input}', 'properties.bootstrap.servers' = '${testBrokers()}',
   'properties.group.id' = '${input}-group', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json',
@@ -98,16 +72,14 @@ FROM ML_PREDICT(TABLE src, MODEL labeler, DESCRIPTOR(text), MAP['max-concurrent-
     );
     const env = { EOS_KEY: 'sk-eos' };
     for (let kill = 1; kill <= KILLS; kill++) {
-      const daemon = spawnDaemon(jobs, join(dir, `daemon-${kill}.log`), env);
-      running.push(daemon);
+      const daemon = suite.daemon(jobs, `daemon-${kill}.log`, env);
       // Let this one commit a share of the stream, then kill it in the middle of its next transactions.
       const target = Math.round((RECORDS * kill) / (KILLS + 1));
       await readIds(kafka, output, { readUncommitted: false, until: (ids) => new Set(ids).size >= target, timeoutMs: 60_000 });
       daemon.child.kill('SIGKILL');
       expect((await daemon.exited).signal).toBe('SIGKILL');
     }
-    const last = spawnDaemon(jobs, join(dir, 'daemon-last.log'), env);
-    running.push(last);
+    const last = suite.daemon(jobs, 'daemon-last.log', env);
     await readIds(kafka, output, { readUncommitted: false, until: (ids) => new Set(ids).size >= RECORDS, timeoutMs: 60_000 });
     last.child.kill('SIGTERM');
     expect(await last.exited).toEqual({ code: 0, signal: null });
@@ -124,7 +96,7 @@ FROM ML_PREDICT(TABLE src, MODEL labeler, DESCRIPTOR(text), MAP['max-concurrent-
     expect(uncommitted.length).toBeGreaterThanOrEqual(RECORDS);
     expect(new Set(uncommitted).size).toBe(RECORDS);
 
-    const offsets = await admin.fetchOffsets({ groupId: `${input}-group`, topics: [input] });
+    const offsets = await suite.admin.fetchOffsets({ groupId: `${input}-group`, topics: [input] });
     expect(offsets[0]!.partitions.reduce((n, p) => n + Number(p.offset), 0)).toBe(RECORDS);
   }, 180_000);
 });

@@ -1,13 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin } from 'kafkajs';
 import { windowStats, type QuotaEvent } from '../../bench/support/window-max.js';
-import { OpenAIEmulator } from '../emulators/openai-emulator.js';
-import { createTopic, testBrokers, testKafka, uniqueTopic } from '../broker/kafka-test-helpers.js';
+import { createTopic, testBrokers, uniqueTopic } from '../broker/kafka-test-helpers.js';
 import { redisServerBinary, startRedis, type RunningRedis } from '../support/redis-server.js';
-import { spawnDaemon, type DaemonProcess } from './support/daemon-process.js';
+import type { DaemonProcess } from './support/daemon-process.js';
+import { kafkaDaemonSuite } from './support/kafka-daemon-suite.js';
 import { readTopic } from './support/topics.js';
 
 const PER_SECOND = 100;
@@ -28,38 +26,26 @@ function rate(events: readonly QuotaEvent[]): number {
 // no row is lost. The exact targets (within 3 %, 0 over in any window) are measured by bench P3;
 // here the emulator shares this process with a loaded test run, hence the tolerances.
 describe.skipIf(!binary)('three daemons sharing one quota through Redis', () => {
-  const kafka = testKafka();
-  let admin: Admin;
-  let redis: RunningRedis;
-  let emulator: OpenAIEmulator;
-  let dir: string;
   const events: QuotaEvent[] = [];
-  const running: DaemonProcess[] = [];
+  const suite = kafkaDaemonSuite('shared-quota', {
+    apiKeys: ['sk-shared'],
+    latencyMs: 10,
+    respond: (req) => (events.push({ at: performance.now(), weight: 1 }), `label-${req.user}`),
+  });
+  let redis: RunningRedis;
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
     redis = await startRedis();
-    emulator = await OpenAIEmulator.start({
-      apiKeys: ['sk-shared'],
-      latencyMs: 10,
-      respond: (req) => (events.push({ at: performance.now(), weight: 1 }), `label-${req.user}`),
-    });
-    dir = await mkdtemp(join(tmpdir(), 'predictd-shared-quota-'));
   });
   afterAll(async () => {
-    for (const p of running) p.child.kill('SIGKILL');
-    await emulator?.close();
     await redis?.stop();
-    await admin?.disconnect();
-    await rm(dir, { recursive: true, force: true });
   });
 
   /** Waits until the consumer group is stable with `n` members, each with partitions. */
   async function groupOf(n: number, timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const { groups } = await admin.describeGroups([GROUP]);
+      const { groups } = await suite.admin.describeGroups([GROUP]);
       const g = groups[0];
       if (g?.state === 'Stable' && g.members.length === n && g.members.every((m) => m.memberAssignment.length > 0)) return;
       if (Date.now() > until) throw new Error(`group ${GROUP}: ${g?.state} with ${g?.members.length} members, wanted ${n}`);
@@ -77,25 +63,17 @@ describe.skipIf(!binary)('three daemons sharing one quota through Redis', () => 
   it('holds the aggregate rate at the quota, and after kill -9 of one the two others take its partitions and its share', async () => {
     const input = uniqueTopic('shared-quota-in');
     const output = uniqueTopic('shared-quota-out');
-    await createTopic(admin, input, PARTITIONS);
-    await createTopic(admin, output, 1);
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let start = 0; start < RECORDS; start += 1500) {
-      await producer.send({
-        topic: input,
-        messages: Array.from({ length: Math.min(1500, RECORDS - start) }, (_, k) => ({ key: String(start + k), value: JSON.stringify({ id: start + k, text: `t${start + k}` }) })),
-      });
-    }
-    await producer.disconnect();
+    await createTopic(suite.admin, input, PARTITIONS);
+    await createTopic(suite.admin, output, 1);
+    await suite.produce(input, RECORDS, (i) => ({ key: String(i), value: JSON.stringify({ id: i, text: `t${i}` }) }), 1500);
 
-    const jobs = join(dir, 'jobs');
+    const jobs = join(suite.dir, 'jobs');
     await mkdir(jobs);
     await writeFile(
       join(jobs, 'shared.sql'),
       `
 CREATE MODEL labeler INPUT (text STRING) OUTPUT (label STRING) WITH (
-  'provider' = 'openai', 'endpoint' = '${emulator.origin}/v1/chat/completions', 'api-key' = 'sk-shared', 'model' = 'gpt-4o-mini',
+  'provider' = 'openai', 'endpoint' = '${suite.emulator.origin}/v1/chat/completions', 'api-key' = 'sk-shared', 'model' = 'gpt-4o-mini',
   'rate-limit.requests-per-minute' = '${PER_SECOND * 60}');
 CREATE TABLE src (id BIGINT, text STRING) WITH (
   'connector' = 'kafka', 'topic' = '${input}', 'properties.bootstrap.servers' = '${testBrokers()}',
@@ -107,7 +85,7 @@ INSERT INTO dst SELECT id, label FROM ML_PREDICT(TABLE src, MODEL labeler, DESCR
 `,
     );
     const env = { PREDICTD_LIMITER_REDIS_URL: redis.url };
-    for (let i = 0; i < 3; i++) running.push(spawnDaemon(jobs, join(dir, `daemon-${i}.log`), env));
+    const running: DaemonProcess[] = [0, 1, 2].map((i) => suite.daemon(jobs, `daemon-${i}.log`, env));
     // Members reading a long batch hear of the rebalance within a heartbeat (it took 47 s when kafkajs only
     // heartbeated between batches: connectors/kafka/batch-heartbeat.ts).
     await groupOf(3, 25_000);
@@ -139,7 +117,7 @@ INSERT INTO dst SELECT id, label FROM ML_PREDICT(TABLE src, MODEL labeler, DESCR
     expect(twoWorst).toBeLessThanOrEqual(PER_SECOND * 1.5);
 
     // Nothing lost: the dead daemon's partitions were taken over from their committed offsets.
-    const out = await readTopic(kafka, output, (got) => new Set(got.map((m) => (JSON.parse(m.value) as { id: number }).id)).size >= RECORDS, 120_000);
+    const out = await readTopic(suite.kafka, output, (got) => new Set(got.map((m) => (JSON.parse(m.value) as { id: number }).id)).size >= RECORDS, 120_000);
     const rows = out.map((m) => JSON.parse(m.value) as { id: number; label: string });
     const ids = new Set(rows.map((r) => r.id));
     for (let id = 0; id < RECORDS; id++) expect(ids.has(id)).toBe(true);
