@@ -3,6 +3,7 @@ import { endpointDeferred, endpointPlaceholder } from '../endpoint-placeholder.j
 import { isEmbeddingTask } from '../model-tasks.js';
 import { parseEndpoint, type OpenAITask } from '../openai/endpoint.js';
 import { chatFormat } from '../openai/chat-format.js';
+import { generationSettings } from '../openai/generation-settings.js';
 import { checkColumns, taskByOutput, warnIgnoredOptions } from '../openai/task-checks.js';
 import { modelConfigError } from '../provider-errors.js';
 import { createAzureOpenAIClient, type AzureOpenAIClientConfig } from './azure-openai-client.js';
@@ -89,7 +90,6 @@ export function compileAzureConfig(model: ModelDefinition): AzureOpenAIClientCon
   const { 'api-version': endpointVersion, ...query } = parsed.query;
   const apiVersion = endpointVersion || o.get<string>('api-version');
   if (!apiVersion) throw fail("the endpoint has no '?api-version=' and option 'api-version' is not set");
-  const stop = o.get<string>('stop');
   return Object.freeze({
     task,
     deploymentURL: parsed.baseURL,
@@ -98,14 +98,7 @@ export function compileAzureConfig(model: ModelDefinition): AzureOpenAIClientCon
     apiKey,
     model: o.get<string>('model'),
     ...chatFormat(model),
-    temperature: o.get<number>('temperature'),
-    topP: o.get<number>('top-p'),
-    stop: stop === undefined ? undefined : stop.split(',').filter((s) => s.length > 0),
-    maxTokens: o.get<number>('max-tokens'),
-    presencePenalty: o.get<number>('presence-penalty'),
-    n: o.get<number>('n'),
-    seed: o.get<number>('seed'),
-    dimension: o.get<number>('dimension'),
+    ...generationSettings(model),
     maxBatchSize: o.get<number>('max-batch-size') ?? AZURE_MAX_BATCH,
   });
 }

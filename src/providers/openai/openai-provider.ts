@@ -4,6 +4,7 @@ import { modelConfigError } from '../provider-errors.js';
 import { parseEndpoint, resolveTask, type OpenAITask, type ParsedEndpoint } from './endpoint.js';
 import { createOpenAIClient, type OpenAIClientConfig } from './openai-client.js';
 import { chatFormat } from './chat-format.js';
+import { generationSettings } from './generation-settings.js';
 import { OPENAI_SPEC } from './openai-options.js';
 import { checkColumns, taskByOutput, warnIgnoredOptions } from './task-checks.js';
 
@@ -66,7 +67,6 @@ export function compileConfig(model: ModelDefinition): OpenAIClientConfig {
   if (typeof task === 'object') throw modelConfigError(model, task.problem);
   const extra = parseExtraBody(o.get<string>('extra-body'));
   if (typeof extra === 'string') throw modelConfigError(model, extra);
-  const stop = o.get<string>('stop');
   return Object.freeze({
     provider: model.provider.toLowerCase(),
     model: o.require<string>('model'),
@@ -75,14 +75,7 @@ export function compileConfig(model: ModelDefinition): OpenAIClientConfig {
     query: parsed.query,
     apiKey,
     ...chatFormat(model),
-    temperature: o.get<number>('temperature'),
-    topP: o.get<number>('top-p'),
-    stop: stop === undefined ? undefined : stop.split(',').filter((s) => s.length > 0),
-    maxTokens: o.get<number>('max-tokens'),
-    presencePenalty: o.get<number>('presence-penalty'),
-    n: o.get<number>('n'),
-    seed: o.get<number>('seed'),
-    dimension: o.get<number>('dimension'),
+    ...generationSettings(model),
     maxBatchSize: o.get<number>('max-batch-size') ?? defaultMaxBatch(model.provider, parsed),
     extraBody: extra ?? {},
   });
