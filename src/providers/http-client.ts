@@ -88,6 +88,12 @@ export class HttpClient {
     });
   }
 
+  /** Loads the transport now (see ModelClient.prepare): the first request then leaves as soon as it is admitted. */
+  prepare(): Promise<void> {
+    if (this.#agent) return Promise.resolve();
+    return this.#start().then(() => undefined);
+  }
+
   /** Closes the pooled connections; requests still running are aborted. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;

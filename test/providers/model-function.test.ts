@@ -100,6 +100,24 @@ describe('bindModel retry policy', () => {
     expect(fn.stats()).toMatchObject({ throttled: 3, retries: 3, succeeded: 1, dropped: 0, totalTokens: 5 });
   });
 
+  it("admits no call before the client's prepare() resolved, and prepares once", async () => {
+    limiters = new LimiterRegistry({ log: captureLogger() });
+    const p = fakeProvider(() => ok('fine'));
+    let prepares = 0;
+    let prepared!: () => void;
+    const create = p.create.bind(p);
+    p.create = (...args) => ({ ...create(...args), prepare: () => (prepares++, new Promise<void>((resolve) => (prepared = resolve))) });
+    const fn = bind(p);
+    const first = fn.predict(['x'], { signal: never() });
+    const second = fn.predict(['y'], { signal: never() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(p.calls).toBe(0);
+    prepared();
+    expect(await Promise.all([first, second])).toEqual([{ ok: true, rows: [['fine']] }, { ok: true, rows: [['fine']] }]);
+    await fn.predict(['z'], { signal: never() });
+    expect(prepares).toBe(1);
+  });
+
   it('treats an unexpected exception from a plugin as fatal', async () => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = fakeProvider(() => new TypeError('plugin bug'));

@@ -73,6 +73,10 @@ export class AzureMLClient implements ModelClient {
     return answer;
   }
 
+  prepare(): Promise<void> {
+    return this.#http.prepare();
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }

@@ -116,6 +116,10 @@ export class BedrockClient implements ModelClient {
     return { ...signed.headers };
   }
 
+  prepare(): Promise<void> {
+    return this.#http.prepare();
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }

@@ -54,6 +54,10 @@ export class GoogleApiClient {
     );
   }
 
+  prepare(): Promise<void> {
+    return this.#http.prepare();
+  }
+
   async close(): Promise<void> {
     await this.#http.close();
     if (this.#auth.kind === 'bearer') await this.#auth.tokens.close();

@@ -94,6 +94,10 @@ abstract class OpenAIClientBase {
     });
   }
 
+  prepare(): Promise<void> {
+    return this.#http.prepare();
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }

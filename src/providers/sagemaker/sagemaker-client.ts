@@ -101,6 +101,10 @@ export class SageMakerClient implements ModelClient {
     return answer;
   }
 
+  prepare(): Promise<void> {
+    return this.#http.prepare();
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }
