@@ -11,7 +11,8 @@ import { createMetricFamilies, type MetricFamilies } from './metric-families.js'
  * several daemons in one process, and an embedding application keeps its own).
  *
  * Histograms are observed live through label children bound once per pipeline and per model
- * (rowLatency(), requestDuration()): the hot path calls observe() with a number. Their series
+ * (rowLatency(), requestDuration()): the hot path calls observe() with a number, which only bumps
+ * a bucket (latency-histogram.ts, registered in the same Registry). Their series
  * live as long as the job id is loaded, across restart attempts and file changes. Everything
  * else is set from the jobs' snapshots when scraped (render()).
  */

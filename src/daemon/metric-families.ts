@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { LatencyHistogram } from './latency-histogram.js';
 
 /**
  * Buckets for latencies that include a remote model call: 10 ms (a local model, a cache hit)
@@ -20,7 +21,7 @@ export function createMetricFamilies(registry: Registry) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers });
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-    new Histogram<L>({ name, help, labelNames, buckets: [...LATENCY_BUCKETS_SECONDS], registers });
+    new LatencyHistogram<L>({ name, help, labelNames, buckets: LATENCY_BUCKETS_SECONDS, registers });
 
   const live = {
     rowLatency: histogram(

@@ -1,5 +1,6 @@
 import { ModelCallError } from '../spi/model-provider.js';
 import type { AbortWatcher } from '../util/abort-fanout.js';
+import { AbortControllerPool } from './abort-controller-pool.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { RowStop } from './row-budget.js';
 
@@ -21,21 +22,23 @@ export type AttemptRunner = <T>(stop: AbortSignal | RowStop, call: (signal: Abor
  * `signal` rejects with its reason.
  */
 export function attemptRunner(clock: Clock, timeoutMs: number): AttemptRunner {
+  const controllers = new AbortControllerPool();
   return <T>(stop: AbortSignal | RowStop, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     if (stop.aborted) return Promise.reject(stop.reason);
-    return new Promise<T>((resolve, reject) => new Attempt(clock, timeoutMs, stop, resolve, reject).start(call));
+    return new Promise<T>((resolve, reject) => new Attempt(clock, timeoutMs, controllers, stop, resolve, reject).start(call));
   };
 }
 
 /**
  * One attempt: its own signal for the client, aborted by the row's stop or by the deadline, and
- * the race settled directly from those two events. One AbortController and one timer per
- * attempt, with no listener on its own signal; a row's budget (RowStop) tells the attempt
- * directly, a plain signal (a micro-batch's) through the attempt as its listener object: this
- * runs for every row.
+ * the race settled directly from those two events. One AbortController (a used one when an
+ * earlier attempt left it clean) and one timer per attempt, with no listener on its own signal;
+ * a row's budget (RowStop) tells the attempt directly, a plain signal (a micro-batch's) through
+ * the attempt as its listener object: this runs for every row.
  */
 class Attempt<T> implements AbortWatcher {
-  readonly #controller = new AbortController();
+  readonly #controllers: AbortControllerPool;
+  readonly #controller: AbortController;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   readonly #parent: AbortSignal | RowStop;
@@ -44,7 +47,16 @@ class Attempt<T> implements AbortWatcher {
   readonly #timer: TimerHandle;
   #settled = false;
 
-  constructor(clock: Clock, timeoutMs: number, parent: AbortSignal | RowStop, resolve: (value: T) => void, reject: (err: unknown) => void) {
+  constructor(
+    clock: Clock,
+    timeoutMs: number,
+    controllers: AbortControllerPool,
+    parent: AbortSignal | RowStop,
+    resolve: (value: T) => void,
+    reject: (err: unknown) => void,
+  ) {
+    this.#controllers = controllers;
+    this.#controller = controllers.take();
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
     this.#parent = parent;
@@ -66,7 +78,10 @@ class Attempt<T> implements AbortWatcher {
   }
 
   readonly #onValue = (value: T): void => {
-    if (this.#finish()) this.#resolve(value);
+    if (!this.#finish()) return;
+    // The client answered: its call is over and the signal never aborted.
+    this.#controllers.giveBack(this.#controller);
+    this.#resolve(value);
   };
 
   readonly #onError = (err: unknown): void => {

@@ -84,8 +84,12 @@ export interface ModelClient {
   readonly systemPrompt?: string;
   /** Tokens a call with these inputs is expected to consume (prompt + expected completion). */
   estimateTokens(inputs: readonly Value[]): number;
+  /**
+   * `signal` is this call's while it runs: once the call has answered, the client neither listens
+   * to it nor keeps it (the framework hands a signal left clean to its next call).
+   */
   call(inputs: readonly Value[], opts: { readonly signal: AbortSignal }): Promise<ModelResponse>;
-  /** Providers whose API takes arrays (embeddings) may answer several rows in one request. */
+  /** Providers whose API takes arrays (embeddings) may answer several rows in one request. `signal` as for call(). */
   readonly maxBatchSize?: number;
   callBatch?(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]>;
   /**
