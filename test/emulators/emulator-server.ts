@@ -55,6 +55,9 @@ export async function listenLoopback(): Promise<Loopback> {
 export abstract class EmulatorServer<Recorded, Failure extends { readonly status: number }> {
   readonly origin: string;
   protected latencyMs: number;
+  /** Each answer's latency is drawn uniformly from latencyMs x (1 +/- spread); the mean stays latencyMs. */
+  readonly #latencySpread: number;
+  readonly #latencyRandom: () => number;
   protected readonly stats = { requests: 0, succeeded: 0, byStatus: {} as Record<number, number> };
   readonly #loopback: Loopback;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -64,10 +67,13 @@ export abstract class EmulatorServer<Recorded, Failure extends { readonly status
   #recorded: Recorded[] = [];
   #closed = false;
 
-  protected constructor(loopback: Loopback, opts: { latencyMs?: number; maxBodyBytes?: number }) {
+  protected constructor(loopback: Loopback, opts: { latencyMs?: number; latencySpread?: number; maxBodyBytes?: number }) {
     this.#loopback = loopback;
     this.origin = loopback.origin;
     this.latencyMs = opts.latencyMs ?? 0;
+    this.#latencySpread = Math.min(1, Math.max(0, opts.latencySpread ?? 0));
+    // Seeded: two runs with the same options draw the same latencies.
+    this.#latencyRandom = mulberry32(0x1a7e);
     this.#maxBodyBytes = opts.maxBodyBytes ?? Number.POSITIVE_INFINITY;
     loopback.handler = (req, res) => this.#read(req, res);
   }
@@ -136,10 +142,11 @@ export abstract class EmulatorServer<Recorded, Failure extends { readonly status
   /** Runs `fn` now without latency, else after it (the timer is cancelled by close()). */
   protected afterLatency(fn: () => void): void {
     if (this.latencyMs <= 0) return fn();
+    const ms = this.#latencySpread === 0 ? this.latencyMs : this.latencyMs * (1 + this.#latencySpread * (2 * this.#latencyRandom() - 1));
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       fn();
-    }, this.latencyMs);
+    }, ms);
     this.#timers.add(timer);
   }
 
@@ -194,4 +201,16 @@ export function defaultEmbedding(text: string, dimensions: number): number[] {
   }
   const norm = Math.sqrt(out.reduce((s, x) => s + x * x, 0)) || 1;
   return out.map((x) => x / norm);
+}
+
+/** A small seeded PRNG in [0, 1): the same seed gives the same sequence (faults, latencies). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

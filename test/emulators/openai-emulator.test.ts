@@ -40,6 +40,20 @@ describe('OpenAI emulator', () => {
     expect(r.headers.get('x-ratelimit-remaining-requests')).not.toBeNull();
   });
 
+  it('spreads answer latencies around their mean when asked (bench P1), each within latencyMs x (1 +/- spread)', async () => {
+    emu = await OpenAIEmulator.start({ latencyMs: 60, latencySpread: 0.5 });
+    const took: number[] = [];
+    for (let i = 0; i < 13; i++) {
+      const t0 = performance.now();
+      expect((await post('/v1/chat/completions', chat())).status).toBe(200);
+      if (i > 0) took.push(performance.now() - t0); // the first one also opens the connection
+    }
+    // Timers fire late, never early: the shortest is at least 30 ms; a fixed 60 ms would put every one at 60 or more.
+    expect(Math.min(...took)).toBeGreaterThanOrEqual(29);
+    expect(took.filter((ms) => ms < 55).length).toBeGreaterThan(1);
+    expect(took.filter((ms) => ms > 66).length).toBeGreaterThan(1);
+  });
+
   it('serves any prefix, float and base64 embeddings', async () => {
     emu = await OpenAIEmulator.start();
     const f = await post('/compatible-mode/v1/embeddings', { model: 'text-embedding-v3', input: ['a', 'b'], dimensions: 4, encoding_format: 'float' });

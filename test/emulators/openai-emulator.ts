@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defaultEmbedding, EmulatorServer, listenLoopback, textOf, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
+import { defaultEmbedding, EmulatorServer, listenLoopback, mulberry32, textOf, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
 import { checkBearer, defaultFailureBody, errorBody, rateLimitBody, validateChat, validateEmbeddings, type ChatMessage, type ErrorBody } from './openai-wire.js';
 
 export { defaultEmbedding } from './emulator-server.js';
@@ -78,6 +78,8 @@ export interface OpenAIEmulatorOptions {
   readonly apiKeys?: readonly string[];
   /** Delay before a successful answer. Default 0. */
   readonly latencyMs?: number;
+  /** Each answer's delay drawn uniformly from latencyMs x (1 +/- latencySpread), seeded; the mean stays latencyMs. Default 0. */
+  readonly latencySpread?: number;
   /** Chat content: one string for every choice, or one per choice. Default: an echo of the user text. */
   readonly respond?: (req: ChatRequestInfo) => string | readonly string[];
   /** Embedding of one input. Default: a deterministic unit vector derived from a hash of the text. */
@@ -134,7 +136,7 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
   };
 
   private constructor(loopback: Loopback, opts: OpenAIEmulatorOptions) {
-    super(loopback, { latencyMs: opts.latencyMs, maxBodyBytes: MAX_BODY_BYTES });
+    super(loopback, { latencyMs: opts.latencyMs, latencySpread: opts.latencySpread, maxBodyBytes: MAX_BODY_BYTES });
     this.#opts = opts;
     if (opts.faults) this.#random = mulberry32(opts.faults.seed);
   }
@@ -396,16 +398,4 @@ export class OpenAIEmulator extends EmulatorServer<RecordedRequest, ScriptedFail
       ...headers,
     });
   }
-}
-
-/** A small seeded PRNG in [0, 1): the same seed gives the same fault sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
