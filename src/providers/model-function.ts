@@ -130,7 +130,7 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
   let contextWindow: ContextWindow | undefined;
   try {
     contextWindow = contextWindowFor(model, client, log, clock);
-    lease = preparedLease(opts.limiters.get(client.quotaKey, policy.limits), client.prepare?.bind(client));
+    lease = preparedLease(opts.limiters.get(client.quotaKey, policy.limits), client.prepare?.bind(client), clock);
   } catch (err) {
     void client.close?.();
     throw err;

@@ -1,22 +1,65 @@
+import type { Clock } from './clock.js';
 import type { LimiterLease, Permit } from './limiter-lease.js';
 
 /**
- * `lease` whose first admissions wait for `prepare` (ModelClient.prepare): the limiter spaces
- * grants for a provider that sees them within 20 ms (limit-plan.ts, ARRIVAL_JITTER_MS), so no
- * grant may come while the request still cannot leave. A prepare that fails is not waited for
- * again: the call then fails as it would have, through the model's error strategy.
+ * How long the other calls of a model wait at most for its first call's answer: a first call that
+ * hangs must not hold them for its whole timeout.
  */
-export function preparedLease(lease: LimiterLease, prepare: (() => Promise<void>) | undefined): LimiterLease {
-  if (!prepare) return lease;
-  let ready = false;
-  let preparing: Promise<void> | undefined;
-  const whenReady = (): Promise<void> => {
-    preparing ??= prepare()
-      .catch(() => undefined)
-      .then(() => {
-        ready = true;
-      });
-    return preparing;
+export const FIRST_CALL_WAIT_MS = 1_000;
+
+/**
+ * `lease` for a model whose client has not sent anything yet. The limiter spaces grants for a
+ * provider that sees them within 20 ms (limit-plan.ts, ARRIVAL_JITTER_MS); a cold client breaks
+ * that twice, and each time the grants made meanwhile would reach the provider together with the
+ * next second's and put that second over the quota:
+ * - the HTTP transport loads with the first request (100-150 ms): the first admission waits for
+ *   `prepare` (ModelClient.prepare). A prepare that fails is not waited for again: the call then
+ *   fails as it would have, through the model's error strategy.
+ * - the first request then still opens its connection and runs the request path for the first
+ *   time (its dispatch was measured 50-100 ms after its grant): it goes alone, and the others are
+ *   admitted once it was answered (or failed), at most FIRST_CALL_WAIT_MS after its grant, after
+ *   one more request is charged (see acquireFirst).
+ */
+export function preparedLease(lease: LimiterLease, prepare: (() => Promise<void>) | undefined, clock: Clock): LimiterLease {
+  let warm = false;
+  /** Set by the first acquire; resolves once the others may go. */
+  let firstCall: Promise<void> | undefined;
+  const acquireFirst = async (cost: number, signal: AbortSignal, opts?: { readonly retry?: boolean }): Promise<Permit> => {
+    let open!: () => void;
+    firstCall = new Promise<void>((resolve) => (open = resolve)).then(() => {
+      warm = true;
+    });
+    // From here on every other acquire waits for firstCall.
+    try {
+      await prepare?.().catch(() => undefined);
+      signal.throwIfAborted();
+      const permit = await lease.acquire(cost, signal, opts);
+      let done = false;
+      const answered = () => {
+        if (done) return;
+        done = true;
+        clock.cancel(cap);
+        // The provider may have counted the first request as late as now: one more request is
+        // charged now (and nothing sent for it), so the count that spaces the next grants starts
+        // here and no provider second holds more than the quota. One request of the quota, once.
+        void lease
+          .acquire(0, new AbortController().signal)
+          .then((extra) => extra.release(), () => undefined)
+          .finally(open);
+      };
+      const cap = clock.schedule(FIRST_CALL_WAIT_MS, answered);
+      return {
+        grantedAt: permit.grantedAt,
+        reservedTokens: permit.reservedTokens,
+        release: (usage) => {
+          permit.release(usage);
+          answered();
+        },
+      };
+    } catch (err) {
+      open();
+      throw err;
+    }
   };
   return {
     get quotaKey() {
@@ -26,8 +69,9 @@ export function preparedLease(lease: LimiterLease, prepare: (() => Promise<void>
       return lease.limits;
     },
     acquire(cost: number, signal: AbortSignal, opts?: { readonly retry?: boolean }): Promise<Permit> {
-      if (ready) return lease.acquire(cost, signal, opts);
-      return whenReady().then(() => {
+      if (warm) return lease.acquire(cost, signal, opts);
+      if (!firstCall) return acquireFirst(cost, signal, opts);
+      return firstCall.then(() => {
         signal.throwIfAborted();
         return lease.acquire(cost, signal, opts);
       });
