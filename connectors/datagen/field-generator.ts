@@ -1,5 +1,6 @@
 import type { TableDefinition } from '../../src/spi/connector.js';
 import type { DataType, Value } from '../../src/spi/index.js';
+import { mulberry32 } from '../../src/util/seeded-random.js';
 
 const FIELD_OPTIONS = new Set(['kind', 'min', 'max', 'start', 'end', 'length', 'null-rate']);
 
@@ -66,15 +67,4 @@ function randomValue(type: DataType, random: () => number, min: number, max: num
     default:
       return null;
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

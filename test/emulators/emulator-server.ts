@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { mulberry32 } from '../../src/util/seeded-random.js';
 
 /**
  * The HTTP plumbing every model-API emulator shares: a loopback `node:http` server on a random
@@ -201,16 +202,4 @@ export function defaultEmbedding(text: string, dimensions: number): number[] {
   }
   const norm = Math.sqrt(out.reduce((s, x) => s + x * x, 0)) || 1;
   return out.map((x) => x / norm);
-}
-
-/** A small seeded PRNG in [0, 1): the same seed gives the same sequence (faults, latencies). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defaultEmbedding, EmulatorServer, listenLoopback, mulberry32, textOf, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
+import { defaultEmbedding, EmulatorServer, listenLoopback, textOf, tokens, type BaseCounters, type Loopback, type SlidingWindowLimit } from './emulator-server.js';
 import { checkBearer, defaultFailureBody, errorBody, rateLimitBody, validateChat, validateEmbeddings, type ChatMessage, type ErrorBody } from './openai-wire.js';
+import { mulberry32 } from '../../src/util/seeded-random.js';
 
 export { defaultEmbedding } from './emulator-server.js';
 export type { ChatMessage } from './openai-wire.js';
