@@ -8,8 +8,8 @@ const MAX_IDLE = 256;
  * Node makes an AbortSignal the slow way (an EventTarget given AbortSignal's prototype after the
  * fact): about 4 µs, and 2 more for the first listener, where the rest of a row's bookkeeping in
  * the model function costs about 10. A signal that never aborted and has no listener left is as
- * good as a new one, so only such a signal comes back: a client that still listens (undici's
- * fetch removes its listener only when the request is garbage-collected) keeps its own.
+ * good as a new one, so only such a signal comes back: a client that still listens (fetch, for
+ * one, removes its listener only when the request is garbage-collected) keeps its own.
  */
 export class AbortControllerPool {
   readonly #idle: AbortController[] = [];

@@ -26,7 +26,7 @@ import { DeadlineQueue } from './deadline-queue.js';
 import { modelConfigError, ModelPredictError, ProviderClosedError, type PredictErrorCode } from './provider-errors.js';
 import type { LimiterLease, LimiterState } from './limiter-lease.js';
 import type { LimiterRegistry } from './limiter-registry.js';
-import { preparedLease } from './prepared-lease.js';
+import { firstCallLease } from './first-call-lease.js';
 import { backoffDelay, compileModelPolicy, type ModelPolicy } from './shared-model-options.js';
 import type { RequestDurationObservers } from '../spi/metrics.js';
 import { failedRequestOutcome, RequestMeter } from './request-meter.js';
@@ -130,7 +130,7 @@ export function bindModel(factory: ModelProviderFactory, model: ModelDefinition,
   let contextWindow: ContextWindow | undefined;
   try {
     contextWindow = contextWindowFor(model, client, log, clock);
-    lease = preparedLease(opts.limiters.get(client.quotaKey, policy.limits), client.prepare?.bind(client), clock);
+    lease = firstCallLease(opts.limiters.get(client.quotaKey, policy.limits), clock);
   } catch (err) {
     void client.close?.();
     throw err;

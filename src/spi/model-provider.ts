@@ -92,13 +92,6 @@ export interface ModelClient {
   /** Providers whose API takes arrays (embeddings) may answer several rows in one request. `signal` as for call(). */
   readonly maxBatchSize?: number;
   callBatch?(batch: readonly (readonly Value[])[], opts: { readonly signal: AbortSignal }): Promise<readonly ModelResponse[]>;
-  /**
-   * Readies what a request needs before it can leave (the HTTP transport, loaded on first use).
-   * The framework awaits it once, before the model's first admission by its rate limiter: a
-   * permit granted while the transport loads would reach the provider 100-150 ms late, in the
-   * same second as the permits granted after it.
-   */
-  prepare?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -100,22 +100,30 @@ describe('bindModel retry policy', () => {
     expect(fn.stats()).toMatchObject({ throttled: 3, retries: 3, succeeded: 1, dropped: 0, totalTokens: 5 });
   });
 
-  it("admits no call before the client's prepare() resolved, and prepares once", async () => {
+  it("sends a model's first call alone: the others leave once it was answered", async () => {
     limiters = new LimiterRegistry({ log: captureLogger() });
     const p = fakeProvider(() => ok('fine'));
-    let prepares = 0;
-    let prepared!: () => void;
+    let answerFirst!: () => void;
     const create = p.create.bind(p);
-    p.create = (...args) => ({ ...create(...args), prepare: () => (prepares++, new Promise<void>((resolve) => (prepared = resolve))) });
+    p.create = (...args) => {
+      const client = create(...args);
+      let calls = 0;
+      return {
+        ...client,
+        call: async (inputs, signal) => {
+          if (calls++ === 0) await new Promise<void>((resolve) => (answerFirst = resolve));
+          return client.call(inputs, signal);
+        },
+      };
+    };
     const fn = bind(p);
     const first = fn.predict(['x'], { signal: never() });
     const second = fn.predict(['y'], { signal: never() });
     await new Promise((resolve) => setImmediate(resolve));
     expect(p.calls).toBe(0);
-    prepared();
+    answerFirst();
     expect(await Promise.all([first, second])).toEqual([{ ok: true, rows: [['fine']] }, { ok: true, rows: [['fine']] }]);
-    await fn.predict(['z'], { signal: never() });
-    expect(prepares).toBe(1);
+    expect(p.calls).toBe(2);
   });
 
   it('treats an unexpected exception from a plugin as fatal', async () => {

@@ -7,7 +7,7 @@ import { captureLogger, defineModel } from './helpers.js';
 
 /**
  * Long-running checks of the shared limiter against an emulator that enforces a real limit.
- * Both run the full stack: bindModel -> LimiterRegistry (token buckets) -> HttpClient (undici) -> HTTP.
+ * Both run the full stack: bindModel -> LimiterRegistry (token buckets) -> HttpClient -> HTTP.
  */
 
 const KEY = 'sk-acceptance-key';

@@ -2,7 +2,7 @@ import type { Logger } from '../../spi/logger.js';
 import type { ModelClient, ModelResponse } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { fingerprint } from '../fingerprint.js';
-import { HttpClient, type HttpAnswer } from '../http-client.js';
+import { HttpClient, type HttpAnswer } from '../http/http-client.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
 import { estimateRowTokens, exchangeRows, type TabularModel } from '../tabular/tabular-exchange.js';
@@ -71,10 +71,6 @@ export class AzureMLClient implements ModelClient {
     const answer = await this.#http.post(this.#config.url, { headers, body: request.body }, { signal, redact: this.#redact });
     if (answer.status < 200 || answer.status >= 300) throw azureMLError(answer, this.#redact);
     return answer;
-  }
-
-  prepare(): Promise<void> {
-    return this.#http.prepare();
   }
 
   close(): Promise<void> {

@@ -5,7 +5,7 @@ import { fingerprint } from '../fingerprint.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
 import { decodeAnswer } from '../malformed-answer.js';
-import { HttpClient } from '../http-client.js';
+import { HttpClient } from '../http/http-client.js';
 import type { HeaderLookup } from '../retry-after.js';
 import { textOf } from '../text-of.js';
 import { estimateChatTokens, estimateEmbeddingTokens } from '../token-estimate.js';
@@ -114,10 +114,6 @@ export class BedrockClient implements ModelClient {
     if (auth.kind === 'bearer') return { ...base, Authorization: `Bearer ${auth.apiKey}` };
     const signed = signSigV4({ method: 'POST', url: new URL(this.#config.url), headers: base, body }, credentials!, { region: auth.region, service: SIGNING_NAME }, this.#now());
     return { ...signed.headers };
-  }
-
-  prepare(): Promise<void> {
-    return this.#http.prepare();
   }
 
   close(): Promise<void> {

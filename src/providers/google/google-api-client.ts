@@ -1,4 +1,4 @@
-import { HttpClient } from '../http-client.js';
+import { HttpClient } from '../http/http-client.js';
 import { AnswerShapeError, decodeAnswer } from '../malformed-answer.js';
 import { isRecord } from '../parse-json.js';
 import type { AccessTokenCache } from './access-token-cache.js';
@@ -52,10 +52,6 @@ export class GoogleApiClient {
       },
       this.#redact,
     );
-  }
-
-  prepare(): Promise<void> {
-    return this.#http.prepare();
   }
 
   async close(): Promise<void> {

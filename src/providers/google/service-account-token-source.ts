@@ -1,5 +1,5 @@
 import { ModelCallError } from '../../spi/model-provider.js';
-import { HttpClient, type HttpAnswer } from '../http-client.js';
+import { HttpClient, type HttpAnswer } from '../http/http-client.js';
 import { isRecord, parseJson } from '../parse-json.js';
 import { responseHeaders } from '../response-headers.js';
 import { parseRetryAfter } from '../retry-after.js';

@@ -63,10 +63,6 @@ abstract class GoogleClientBase {
     return this.#api.post(`${this.config.base}/${this.config.model}:${method}`, body, signal, decode);
   }
 
-  prepare(): Promise<void> {
-    return this.#api.prepare();
-  }
-
   close(): Promise<void> {
     return this.#api.close();
   }

@@ -2,7 +2,7 @@ import type { Logger } from '../../spi/logger.js';
 import type { ModelClient, ModelResponse } from '../../spi/model-provider.js';
 import type { Value } from '../../types/data-type.js';
 import { fingerprint } from '../fingerprint.js';
-import { HttpClient } from '../http-client.js';
+import { HttpClient } from '../http/http-client.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { sendNonNullTexts } from '../send-non-null-texts.js';
 import { textOf } from '../text-of.js';
@@ -92,10 +92,6 @@ abstract class OpenAIClientBase {
       if (answer.status < 200 || answer.status >= 300) throw openAIError(answer, redact);
       return decodeAnswer(answer, decode, redact);
     });
-  }
-
-  prepare(): Promise<void> {
-    return this.#http.prepare();
   }
 
   close(): Promise<void> {

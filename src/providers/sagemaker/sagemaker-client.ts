@@ -3,7 +3,7 @@ import { ModelCallError, type ModelClient, type ModelResponse } from '../../spi/
 import type { Value } from '../../types/data-type.js';
 import { signSigV4 } from '../aws/sigv4.js';
 import { fingerprint } from '../fingerprint.js';
-import { HttpClient, type HttpAnswer } from '../http-client.js';
+import { HttpClient, type HttpAnswer } from '../http/http-client.js';
 import { nullInputWarning } from '../null-input-warning.js';
 import { makeRedactor } from '../openai/openai-errors.js';
 import { estimateRowTokens, exchangeRows, type TabularModel } from '../tabular/tabular-exchange.js';
@@ -99,10 +99,6 @@ export class SageMakerClient implements ModelClient {
     const answer = await this.#http.post(c.url, { headers: { ...signed.headers }, body: request.body }, { signal, redact: this.#redact });
     if (answer.status < 200 || answer.status >= 300) throw sagemakerError(answer, this.#redact);
     return answer;
-  }
-
-  prepare(): Promise<void> {
-    return this.#http.prepare();
   }
 
   close(): Promise<void> {

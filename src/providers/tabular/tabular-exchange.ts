@@ -1,6 +1,6 @@
 import { ModelCallError, type ModelResponse } from '../../spi/model-provider.js';
 import type { Column, Value } from '../../types/data-type.js';
-import type { HttpAnswer } from '../http-client.js';
+import type { HttpAnswer } from '../http/http-client.js';
 import { AnswerShapeError, malformedAnswer } from '../malformed-answer.js';
 import type { EncodedRequest, TabularFormat } from './tabular-format.js';
 import { TabularInputError } from './tabular-format.js';

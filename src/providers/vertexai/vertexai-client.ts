@@ -70,10 +70,6 @@ abstract class VertexClientBase {
     return this.#api.post(this.config.endpoint.url, body, signal, decode);
   }
 
-  prepare(): Promise<void> {
-    return this.#api.prepare();
-  }
-
   close(): Promise<void> {
     return this.#api.close();
   }

@@ -9,18 +9,14 @@ export const FIRST_CALL_WAIT_MS = 1_000;
 
 /**
  * `lease` for a model whose client has not sent anything yet. The limiter spaces grants for a
- * provider that sees them within 20 ms (limit-plan.ts, ARRIVAL_JITTER_MS); a cold client breaks
- * that twice, and each time the grants made meanwhile would reach the provider together with the
- * next second's and put that second over the quota:
- * - the HTTP transport loads with the first request (100-150 ms): the first admission waits for
- *   `prepare` (ModelClient.prepare). A prepare that fails is not waited for again: the call then
- *   fails as it would have, through the model's error strategy.
- * - the first request then still opens its connection and runs the request path for the first
- *   time (its dispatch was measured 50-100 ms after its grant): it goes alone, and the others are
- *   admitted once it was answered (or failed), at most FIRST_CALL_WAIT_MS after its grant, after
- *   one more request is charged (see acquireFirst).
+ * provider that sees them within 20 ms (limit-plan.ts, ARRIVAL_JITTER_MS). A cold client breaks
+ * that: its first request opens a connection and runs the request path for the first time (its
+ * dispatch was measured 50-100 ms after its grant), and the grants made meanwhile would reach the
+ * provider together with the next second's and put that second over the quota. So the first
+ * request goes alone, and the others are admitted once it was answered (or failed), at most
+ * FIRST_CALL_WAIT_MS after its grant, after one more request is charged (see acquireFirst).
  */
-export function preparedLease(lease: LimiterLease, prepare: (() => Promise<void>) | undefined, clock: Clock): LimiterLease {
+export function firstCallLease(lease: LimiterLease, clock: Clock): LimiterLease {
   let warm = false;
   /** Set by the first acquire; resolves once the others may go. */
   let firstCall: Promise<void> | undefined;
@@ -31,8 +27,6 @@ export function preparedLease(lease: LimiterLease, prepare: (() => Promise<void>
     });
     // From here on every other acquire waits for firstCall.
     try {
-      await prepare?.().catch(() => undefined);
-      signal.throwIfAborted();
       const permit = await lease.acquire(cost, signal, opts);
       let done = false;
       const answered = () => {
