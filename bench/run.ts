@@ -72,7 +72,7 @@ async function record(figure: Figure, result: FigureResult, run: { loadBefore: n
     loadAfter: run.loadAfter.map((l) => Math.round(l * 100) / 100),
     seconds: run.seconds,
   };
-  const summary = result.summary.map((s) => ({ measure: s.measure, result: s.result, target: s.target, met: s.met ? 'yes' : 'no' }));
+  const summary = result.summary.map((s) => ({ measure: s.measure, result: s.result, target: s.target, met: s.met === undefined ? '-' : s.met ? 'yes' : 'no' }));
   console.log(`\n${figure.id} ${figure.title}${quick ? ' (quick run)' : ''}`);
   console.table(result.table);
   console.table(summary);

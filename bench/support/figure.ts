@@ -16,7 +16,7 @@ export interface FigureResult {
   /** The printed table, also written to the JSON file and docs/benchmarks.md. */
   readonly table: readonly TableRow[];
   /** The headline numbers, each next to its target from the issue. */
-  readonly summary: readonly { readonly measure: string; readonly result: string; readonly target: string; readonly met: boolean }[];
+  readonly summary: readonly { readonly measure: string; readonly result: string; readonly target: string; /** Undefined for a reference figure, which has no target. */ readonly met?: boolean }[];
   /** Written as docs/benchmarks/<name>.svg. */
   readonly charts: readonly { readonly name: string; readonly chart: Chart }[];
   /** Anything else worth keeping in the JSON (settings, raw series). */
