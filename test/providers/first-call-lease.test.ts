@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LimiterRegistry, type LimiterLease } from '../../src/providers/index.js';
 import { FIRST_CALL_WAIT_MS, firstCallLease } from '../../src/providers/first-call-lease.js';
@@ -19,6 +20,8 @@ afterEach(async () => {
 function saturate(lease: LimiterLease, clock: VirtualClock, callers: number, readyAt: number, coldMs = 0) {
   const sent: number[] = [];
   const stop = new AbortController();
+  // Every caller waits on this one signal, as every row of a job waits on the job's.
+  setMaxListeners(0, stop.signal);
   let warmAt: number | undefined;
   const loop = async () => {
     while (!stop.signal.aborted) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LimiterRegistry, ProviderClosedError, planLimits, stricterLimits, type LimiterLease, type Permit } from '../../src/providers/index.js';
 import { ARRIVAL_JITTER_MS, REQUEST_CATCH_UP_MS, TARGET_SHARE } from '../../src/providers/limit-plan.js';
@@ -21,6 +22,8 @@ afterEach(async () => {
 function saturate(lease: LimiterLease, clock: VirtualClock, callers: number, cost = 1, usage?: number) {
   const grants: { at: number; cost: number }[] = [];
   const stop = new AbortController();
+  // Every caller waits on this one signal, as every row of a job waits on the job's.
+  setMaxListeners(0, stop.signal);
   const loop = async () => {
     while (!stop.signal.aborted) {
       try {
