@@ -224,8 +224,8 @@ export class RecordEncoder {
   }
 
   #message(row: Row, value: Uint8Array | null, key: Uint8Array | null | undefined): Message {
-    const message: Message = { value: value === null ? null : Buffer.from(value) };
-    if (key !== undefined) message.key = key === null ? null : Buffer.from(key);
+    const message: Message = { value: value === null ? null : asBuffer(value) };
+    if (key !== undefined) message.key = key === null ? null : asBuffer(key);
     if (this.#timestampPosition !== undefined) {
       const ts = writeTimestamp(row[this.#timestampPosition] ?? null);
       if (ts !== undefined) message.timestamp = ts;
@@ -236,4 +236,9 @@ export class RecordEncoder {
     }
     return message;
   }
+}
+
+/** kafkajs takes a Buffer: a view of the format's bytes (each encode makes new ones), not a copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

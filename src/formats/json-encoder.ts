@@ -28,14 +28,18 @@ export function createJsonEncoder(columns: readonly Column[], opts: JsonEncodeOp
 
 function rowWriter(fields: readonly Column[], opts: JsonEncodeOptions): (row: readonly Value[], path: string) => string {
   const writers = fields.map((f) => ({ key: JSON.stringify(f.name), name: f.name, write: writer(f.type, opts) }));
+  const { ignoreNullFields } = opts;
+  // Once per row and column: one string grown in place, no array of parts and no closure per column.
   return (row, path) => {
-    const parts: string[] = [];
-    writers.forEach((w, i) => {
+    let out = '{';
+    for (let i = 0; i < writers.length; i++) {
+      const w = writers[i]!;
       const v = row[i] ?? null;
-      if (v === null && opts.ignoreNullFields) return;
-      parts.push(`${w.key}:${v === null ? 'null' : w.write(v, path ? `${path}.${w.name}` : w.name)}`);
-    });
-    return `{${parts.join(',')}}`;
+      if (v === null && ignoreNullFields) continue;
+      if (out.length > 1) out += ',';
+      out += `${w.key}:${v === null ? 'null' : w.write(v, path ? `${path}.${w.name}` : w.name)}`;
+    }
+    return `${out}}`;
   };
 }
 

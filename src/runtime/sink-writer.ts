@@ -34,6 +34,8 @@ export class SinkWriter {
   #writing = false;
   #writingUnits = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** The delay #timer was set with: 0 for a flush at once, else the linger. */
+  #timerDelay = 0;
   /** flushNow() came while a write was in flight: the next batch goes without lingering. */
   #urgent = false;
   #idleWaiters: Array<() => void> = [];
@@ -80,9 +82,11 @@ export class SinkWriter {
 
   #flushSoon(delay: number): void {
     if (this.#timer) {
-      if (delay > 0) return;
+      // A pending flush comes as soon or sooner: keep it (a passthrough job asks once per row).
+      if (delay > 0 || this.#timerDelay === 0) return;
       clearTimeout(this.#timer);
     }
+    this.#timerDelay = delay;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#drain();
