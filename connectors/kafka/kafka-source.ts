@@ -3,6 +3,7 @@ import type { Logger } from '../../src/spi/logger.js';
 import type { ErrorTolerance, PartitionProgress, RowFailure, Source, SourceContext, TransactionalProgress } from '../../src/spi/source.js';
 import { BatchHeartbeat, isRebalancing } from './batch-heartbeat.js';
 import type { ClientSettings } from './client-settings.js';
+import { deferResolve } from './deferred-resolve.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import { KafkaConnectorError } from './kafka-connector-error.js';
 import type { KafkaTableOptions } from './kafka-table-options.js';
@@ -313,20 +314,33 @@ export class KafkaSource implements Source {
 
   /** Pushes the batch's records until the end, the poll limit, a stop or a heartbeat error. */
   async #readBatch(p: EachBatchPayload, cp: PartitionCheckpoint, epoch: number, beat: BatchHeartbeat): Promise<void> {
-    const { batch } = p;
     const ctx = this.#ctx!;
-    const live = () => p.isRunning() && !p.isStale() && beat.error === undefined && !this.#stop.signal.aborted && epoch === this.#checkpointer.epoch;
+    const offsets = deferResolve(p);
+    const q = offsets.payload;
+    // What a record handed over synchronously can change: a stop, a failed heartbeat, a new epoch.
+    const going = () => beat.error === undefined && !this.#stop.signal.aborted && epoch === this.#checkpointer.epoch;
+    // What only an await can change as well: kafkajs stopping, or a seek making the batch stale.
+    const live = () => going() && p.isRunning() && !p.isStale();
     const limit = this.#cfg.client.consumer.maxPollRecords ?? Infinity;
     let taken = 0;
-    for (const m of batch.messages) {
-      if (!live() || taken >= limit) break;
-      if (ctx.flow.full) {
-        await Promise.race([this.#pauseForFlow(), beat.interrupted]);
-        if (!live()) break;
+    try {
+      if (!live()) return;
+      for (const m of p.batch.messages) {
+        if (!going() || taken >= limit) break;
+        if (ctx.flow.full) {
+          offsets.flush();
+          await Promise.race([this.#pauseForFlow(), beat.interrupted]);
+          if (!live()) break;
+        }
+        taken++;
+        const goOn = this.#readMessage(q, cp, m);
+        if (isPromise(goOn)) {
+          offsets.flush();
+          if (!(await goOn) || !live()) break;
+        } else if (!goOn) break;
       }
-      taken++;
-      const goOn = this.#readMessage(p, cp, m);
-      if (!(isPromise(goOn) ? await goOn : goOn)) break;
+    } finally {
+      offsets.flush();
     }
   }
 
