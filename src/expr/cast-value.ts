@@ -23,10 +23,20 @@ const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', '0']);
  * planner to coerce rows into a sink's column types.
  */
 export function castValue(value: Value, from: DataType, to: DataType): Value {
-  if (value === null) return null;
+  return castOf(from, to)(value);
+}
+
+/**
+ * castValue for one (from, to) pair with the conversion built once: what an expression evaluated
+ * on every row (a sink's column, a model's input) calls, instead of rebuilding it per value.
+ */
+export function castOf(from: DataType, to: DataType): (value: Value) => Value {
   const caster = makeCaster(from, to);
-  if (!caster) throw new RowError('PD4402', `cannot CAST ${formatType(from)} to ${formatType(to)}`);
-  return caster(value);
+  if (caster) return caster;
+  return (value) => {
+    if (value === null) return null;
+    throw new RowError('PD4402', `cannot CAST ${formatType(from)} to ${formatType(to)}`);
+  };
 }
 
 /** The conversion for one (from, to) pair, built once; undefined when CAST does not allow it. */

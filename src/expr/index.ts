@@ -3,7 +3,7 @@ export type { CompiledExpr } from './compiled-expr.js';
 export { Scope } from './scope.js';
 export type { ColumnResolution, ResolutionError, ScopeColumn, ScopeOptions } from './scope.js';
 export { canExplicitlyCast, canImplicitlyCast, typeFromNode } from './cast-rules.js';
-export { castValue } from './cast-value.js';
+export { castOf, castValue } from './cast-value.js';
 export { formatType } from '../types/format-type.js';
 export { RowError } from './row-error.js';
 export type { RowErrorCode } from './row-error.js';

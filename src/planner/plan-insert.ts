@@ -1,5 +1,5 @@
 import type { InsertNode, QueryStatementNode } from '../sql/ast/index.js';
-import { canImplicitlyCast, castValue, formatType, type CompiledExpr } from '../expr/index.js';
+import { canImplicitlyCast, castOf, formatType, type CompiledExpr } from '../expr/index.js';
 import { objectName, unknown } from '../catalog/apply-ddl.js';
 import type { Column } from '../types/data-type.js';
 import type { PlanContext } from './plan-context.js';
@@ -56,7 +56,8 @@ export function planInsert(node: InsertNode, ctx: PlanContext): PipelinePlan | u
     if (!canImplicitlyCast(from.type, col.type)) {
       ctx.sink.error('PD2017', `column '${from.name}' is ${formatType(from.type)}, which cannot be written to '${col.name}' ${formatType(col.type)} of '${name}' (use CAST)`, from.span);
     }
-    return { type: col.type, constant: false, evaluate: (row) => castValue(row[index] ?? null, from.type, col.type) };
+    const cast = castOf(from.type, col.type);
+    return { type: col.type, constant: false, evaluate: (row) => cast(row[index] ?? null) };
   });
   if (ctx.sink.count > before) return undefined;
   return {

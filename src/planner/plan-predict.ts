@@ -1,6 +1,6 @@
 import type { Expr, MapConstructorNode, MlPredictNode, SelectNode } from '../sql/ast/index.js';
 import { printExpr } from '../sql/index.js';
-import { canImplicitlyCast, castValue, compileExpr, formatType, type CompiledExpr } from '../expr/index.js';
+import { canImplicitlyCast, castOf, compileExpr, formatType, type CompiledExpr } from '../expr/index.js';
 import { objectName, unknown } from '../catalog/apply-ddl.js';
 import type { ModelEntry } from '../catalog/catalog-entries.js';
 import { closestMatch } from '../spi/did-you-mean.js';
@@ -109,7 +109,8 @@ function appendPredict(input: Relation, call: MlPredictNode, args: readonly Expr
       ctx.sink.error('PD2014', `${printExpr(arg)} is ${formatType(compiled.type)}, which cannot be cast to ${formatType(want)} (input '${model.inputs[i]!.name}' of model '${model.name}')`, arg.span);
       continue;
     }
-    inputs.push({ type: want, constant: compiled.constant, evaluate: (row) => castValue(compiled.evaluate(row), compiled.type, want) });
+    const cast = castOf(compiled.type, want);
+    inputs.push({ type: want, constant: compiled.constant, evaluate: (row) => cast(compiled.evaluate(row)) });
   }
   const config = asyncCallConfig(call.config, call.span, ctx, ML_PREDICT_CALL);
   if (ctx.sink.count > before || !config) return undefined;

@@ -1,5 +1,5 @@
 import type { UnionAllNode } from '../sql/ast/index.js';
-import { castValue, formatType, leastRestrictive, type CompiledExpr } from '../expr/index.js';
+import { castOf, formatType, leastRestrictive, type CompiledExpr } from '../expr/index.js';
 import type { DataType } from '../types/data-type.js';
 import type { LeafSourcePlan, StagePlan, TransformStagePlan, UnionBranchPlan } from './pipeline-plan.js';
 import type { PlanContext } from './plan-context.js';
@@ -103,7 +103,8 @@ function castStage(rel: Relation, visible: readonly RelColumn[], types: readonly
   const exprs: CompiledExpr[] = visible.map((col, i) => {
     const index = rel.columns.indexOf(col);
     const to = types[i]!;
-    return { type: to, constant: false, evaluate: (row) => castValue(row[index] ?? null, col.type, to) };
+    const cast = castOf(col.type, to);
+    return { type: to, constant: false, evaluate: (row) => cast(row[index] ?? null) };
   });
   return { kind: 'map', exprs, description: `to the union's columns (${visible.map((c, i) => `${c.name} ${formatType(types[i]!)}`).join(', ')})` };
 }

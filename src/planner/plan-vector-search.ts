@@ -1,6 +1,6 @@
 import type { VectorSearchNode } from '../sql/ast/index.js';
 import { printExpr } from '../sql/index.js';
-import { canImplicitlyCast, castValue, compileExpr, formatType, type CompiledExpr } from '../expr/index.js';
+import { canImplicitlyCast, castOf, compileExpr, formatType, type CompiledExpr } from '../expr/index.js';
 import { objectName, unknown } from '../catalog/apply-ddl.js';
 import type { TableEntry } from '../catalog/catalog-entries.js';
 import { closestMatch } from '../spi/did-you-mean.js';
@@ -119,7 +119,8 @@ function queryVector(call: VectorSearchNode, column: Column, input: Relation, ct
   if (!canImplicitlyCast(compiled.type, want)) {
     return error(`COLUMN_TO_QUERY ${printExpr(call.query)} is ${formatType(compiled.type)}, which cannot be cast to ${formatType(want)} (the type of '${column.name}')`, call.query.span);
   }
-  return { type: want, constant: compiled.constant, evaluate: (row) => castValue(compiled.evaluate(row), compiled.type, want) };
+  const cast = castOf(compiled.type, want);
+  return { type: want, constant: compiled.constant, evaluate: (row) => cast(compiled.evaluate(row)) };
 }
 
 /** TOP_K: a positive INTEGER literal, as Flink requires. */
