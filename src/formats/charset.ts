@@ -5,10 +5,19 @@ export interface Charset {
   encode(text: string): Uint8Array;
 }
 
+/**
+ * A format's text as UTF-8 bytes, for every record a sink writes. Not TextEncoder: it allocates
+ * an ArrayBuffer per record, where Buffer.from slices short texts out of Node's shared pool (the
+ * Kafka sink hands the bytes to kafkajs, which copies them into its request).
+ */
+export function utf8Bytes(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
+}
+
 const viaBuffer = (name: string, enc: BufferEncoding): Charset => ({
   name,
   decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(enc),
-  encode: (text) => new Uint8Array(Buffer.from(text, enc)),
+  encode: (text) => Buffer.from(text, enc),
 });
 
 const utf16be: Charset = {

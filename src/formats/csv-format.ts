@@ -2,6 +2,7 @@ import type { ResolvedOptions } from '../spi/config-spec.js';
 import { FormatError, type SyncFormat, type SyncFormatFactory } from '../spi/format.js';
 import { assertNever, type Column, type DataType, type Value } from '../types/data-type.js';
 import { parseCsvRecord, writeCsvRecord, type CsvDialect } from './csv-line.js';
+import { utf8Bytes } from './charset.js';
 import {
   decodeBase64,
   encodeBase64,
@@ -49,7 +50,6 @@ export const csvFormat: SyncFormatFactory = {
       write: fieldWriter(c, elementDelimiter),
     }));
     const utf8 = new TextDecoder('utf-8', { fatal: true });
-    const utf8Encoder = new TextEncoder();
     return {
       decode(bytes) {
         let text: string;
@@ -73,7 +73,7 @@ export const csvFormat: SyncFormatFactory = {
           const v = row[i] ?? null;
           return v === null ? (nullLiteral ?? '') : f.write(v);
         });
-        return utf8Encoder.encode(writeCsvRecord(texts, dialect));
+        return utf8Bytes(writeCsvRecord(texts, dialect));
       },
     };
   },

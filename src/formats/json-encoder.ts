@@ -1,4 +1,5 @@
 import { FormatError } from '../spi/format.js';
+import { utf8Bytes } from './charset.js';
 import { assertNever, type Column, type DataType, type Row, type Value } from '../types/data-type.js';
 import { encodeBase64, plainNumberText, preview, typeName } from './scalar-text.js';
 import { formatTimestampText, type TimestampStandard } from './temporal-text.js';
@@ -22,8 +23,7 @@ type Writer = (v: Value, path: string) => string;
  */
 export function createJsonEncoder(columns: readonly Column[], opts: JsonEncodeOptions): (row: Row) => Uint8Array {
   const root = rowWriter(columns, opts);
-  const utf8 = new TextEncoder();
-  return (row) => utf8.encode(root(row, ''));
+  return (row) => utf8Bytes(root(row, ''));
 }
 
 function rowWriter(fields: readonly Column[], opts: JsonEncodeOptions): (row: readonly Value[], path: string) => string {
