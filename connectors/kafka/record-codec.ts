@@ -238,7 +238,10 @@ export class RecordEncoder {
   }
 }
 
-/** kafkajs takes a Buffer: a view of the format's bytes (each encode makes new ones), not a copy. */
+/**
+ * kafkajs takes a Buffer: a view of the format's bytes, not a copy (nothing writes to them after
+ * encode, and kafkajs copies them into its request).
+ */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

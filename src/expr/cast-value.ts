@@ -19,8 +19,8 @@ const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', '0']);
 
 /**
  * CAST(value AS to) for a value of type `from`, as Flink 1.15+ does it. NULL stays NULL; a value
- * that does not convert throws RowError PD4402 naming the value and the target type. Used by the
- * planner to coerce rows into a sink's column types.
+ * that does not convert throws RowError PD4402 naming the value and the target type. For a value
+ * converted once (a VALUES cell); what runs on every row builds its conversion with castOf.
  */
 export function castValue(value: Value, from: DataType, to: DataType): Value {
   return castOf(from, to)(value);
